@@ -14,31 +14,41 @@ export interface SignOptions {
   headerStyle?: HeaderStyle;
 }
 
-/** A request ready to send: headers and the exact body bytes. */
-export interface SignedRequest {
-  headers: Record<string, string>;
-  body: Buffer;
+/** The three header roles every scheme has; `id` is informational for OmniSales. */
+export interface HeaderNames {
+  id: string;
+  timestamp: string;
+  signature: string;
 }
 
-/**
- * A named way to build a request. `expect: 'accept'` variants must verify with a
- * correct receiver; `expect: 'refuse'` ones must not.
- */
-export interface Variant {
+/** A named malformed signature header value (empty, wrong length, wrong alphabet, huge, non-ASCII). */
+export interface MalformedSignature {
   name: string;
   description: string;
-  expect: 'accept' | 'refuse';
-  request: SignedRequest;
+  value: string;
 }
 
 export interface SignatureScheme {
   name: 'svix-v1' | 'omnisales-hex';
   /** A fresh secret in the provider's format (`whsec_…`). */
   generateSecret(): string;
-  /** Throws HookgateError BAD_SECRET when `secret` is not in the provider's format. */
-  validateSecret(secret: string): void;
-  /** Signature-related headers (plus nothing else) for a correct delivery. */
-  signatureHeaders(secret: string, input: SignInput, opts?: SignOptions): Record<string, string>;
-  /** Names of the headers verification needs, in the header style given. */
+  /** Throws HookgateError BAD_SECRET when `secret` is not in the provider's format. Never echoes the secret. */
+  validateSecret(secret: string, providerName: string): void;
+  headerNames(opts?: SignOptions): HeaderNames;
+  /** Headers that verification needs (a receiver must refuse when any is missing). */
   verificationHeaders(opts?: SignOptions): string[];
+  /** One signature value as the header carries it (`v1,<base64>` or `<hex>`). */
+  signatureValue(secret: string, input: SignInput): string;
+  /** The id, timestamp and signature headers of a correct delivery. */
+  sign(secret: string, input: SignInput, opts?: SignOptions): Record<string, string>;
+  /** Joins several signature values into one header value, when the scheme allows several (Svix: space-separated). */
+  joinSignatures?(values: string[]): string;
+  /** Signature values that are syntactically broken in named ways. */
+  malformedSignatures(): MalformedSignature[];
+}
+
+/** A request ready to send: headers and the exact body bytes. */
+export interface SignedRequest {
+  headers: Record<string, string>;
+  body: Buffer;
 }
