@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HookgateError } from '../fixtures/hookgate-error.js';
+import { nearest } from '../fixtures/nearest.js';
+
+/**
+ * One place decides where an option's value comes from: the flag, then
+ * HOOKGATE_<NAME> in the environment, then hookgate.config.json in the working
+ * directory, then the built-in default. Commander only parses flags (no defaults
+ * of its own) so that "not given" can fall through to the next source.
+ */
+export type OptType = 'string' | 'int' | 'bool' | 'list';
+
+export interface OptSpec {
+  key: string;
+  type: OptType;
+  default?: string | number | boolean | string[];
+  choices?: readonly string[];
+  /** Lowest accepted value for ints. */
+  min?: number;
+}
+
+export const CONFIG_FILE = 'hookgate.config.json';
+
+export function envName(key: string): string {
+  return 'HOOKGATE_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+function flagName(key: string): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+function camel(key: string): string {
+  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Reads hookgate.config.json if present. Invalid JSON or a non-object is a BAD_CONFIG error naming the file. */
+export function loadConfigFile(cwd: string, knownKeys: readonly string[]): Record<string, unknown> {
+  const path = join(cwd, CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new HookgateError('BAD_CONFIG', `${CONFIG_FILE} is not valid JSON: ${(e as Error).message}`, `fix or remove ./${CONFIG_FILE} (it must be one JSON object such as {"provider": "optipick"})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new HookgateError('BAD_CONFIG', `${CONFIG_FILE} must contain a JSON object`, `write it as {"provider": "optipick", "url": "http://127.0.0.1:3000/webhook"}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    const key = camel(k);
+    if (!knownKeys.includes(key)) {
+      const near = nearest(key, knownKeys);
+      throw new HookgateError('BAD_CONFIG', `${CONFIG_FILE} has an unknown key "${k}"`, near ? `did you mean "${near}"?` : `known keys: ${knownKeys.join(', ')}`);
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
+function convert(spec: OptSpec, raw: unknown, source: string): unknown {
+  const where = source === 'flag' ? flagName(spec.key) : source === 'env' ? envName(spec.key) : `"${spec.key}" in ${CONFIG_FILE}`;
+  const bad = (expected: string) =>
+    new HookgateError('BAD_OPTION', `${where} must be ${expected}`, `fix ${where}${spec.choices ? ` (one of: ${spec.choices.join(', ')})` : ''}`);
+  switch (spec.type) {
+    case 'bool':
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0' || raw === '') return false;
+      throw bad('true or false');
+    case 'int': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(n) || (spec.min !== undefined && n < spec.min)) throw bad(spec.min !== undefined ? `an integer ≥ ${spec.min}` : 'an integer');
+      return n;
+    }
+    case 'list': {
+      const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : null;
+      if (!list) throw bad('a comma-separated list');
+      return list.map((s) => s.trim()).filter(Boolean);
+    }
+    case 'string': {
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw bad('a string');
+      const s = String(raw);
+      if (spec.choices && !spec.choices.includes(s)) throw bad(`one of: ${spec.choices.join(', ')}`);
+      return s;
+    }
+  }
+}
+
+export interface ResolveSources {
+  flags: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  config?: Record<string, unknown>;
+}
+
+/** Resolves every spec'd option; absent ones without a default stay undefined. */
+export function resolveOptions(specs: readonly OptSpec[], src: ResolveSources): Record<string, unknown> {
+  const env = src.env ?? process.env;
+  const out: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const flag = src.flags[spec.key];
+    const fromEnv = env[envName(spec.key)];
+    const fromConfig = src.config?.[spec.key];
+    if (flag !== undefined) out[spec.key] = convert(spec, flag, 'flag');
+    else if (fromEnv !== undefined && fromEnv !== '') out[spec.key] = convert(spec, fromEnv, 'env');
+    else if (fromConfig !== undefined) out[spec.key] = convert(spec, fromConfig, 'config');
+    else out[spec.key] = spec.default;
+  }
+  return out;
+}

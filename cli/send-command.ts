@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import type { Io } from './io.js';
+import { SEND_OPTIONS } from './option-specs.js';
+import { requireProvider, requireUrl, resolveFor } from './context.js';
+import { resolveSecret } from './secret.js';
+import { readDataFile, type DataFile } from './data-file.js';
+import { maskSecret } from './mask.js';
+import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
+import { resolveEvent } from '../fixtures/index.js';
+import { newWebhookId } from '../fixtures/ids.js';
+import type { ProviderProfile } from '../fixtures/profile.js';
+import { signedRequestFor, type Message } from '../mock-provider/delivery.js';
+import { curlCommand } from '../mock-provider/curl.js';
+import { send, describeOutcome, type Attempt } from '../mock-provider/sender.js';
+import type { HeaderStyle } from '../mock-provider/signing/index.js';
+
+interface SendOpts {
+  provider?: string;
+  url?: string;
+  secret?: string;
+  headerStyle: HeaderStyle;
+  event?: string;
+  data?: string;
+  dryRun: boolean;
+  timeout?: number;
+}
+
+/** How much of the receiver's answer `send` prints. */
+const RESPONSE_PREVIEW_BYTES = 500;
+
+export function registerSend(program: Command, io: Io, setCode: (c: number) => void): void {
+  program
+    .command('send')
+    .description('sign and POST one event to a receiver; print status, latency and the start of the response')
+    .option('--provider <name>', 'optipick | dimmy | omnisales')
+    .option('--event <type>', 'event type (see `hookgate events`)')
+    .option('--url <url>', "the receiver's webhook URL")
+    .option('--secret <secret>', 'signing secret (prefer HOOKGATE_SECRET); generated and printed once when absent')
+    .option('--data <file>', "JSON file with the event's data (Svix providers: sent byte for byte)")
+    .option('--header-style <style>', 'svix (svix-* headers) | standard (webhook-* headers); Svix providers only')
+    .option('--timeout <seconds>', "per-request timeout (default: the provider's, 20 s Svix, 30 s OmniSales)")
+    .option('--dry-run', 'print the headers and a curl command instead of sending')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the receiver answered 2xx, 1 it did not, 2 usage error, 3 unreachable.\n\nExample:\n  $ HOOKGATE_SECRET=whsec_… hookgate send --provider optipick --event cluster.optimized --url http://127.0.0.1:3000/webhook\n',
+    )
+    .action(async (flags: Record<string, unknown>) => setCode(await runSend(resolveFor<SendOpts>(SEND_OPTIONS, flags, io), io)));
+}
+
+export function composeMessage(profile: ProviderProfile, type: string, data: DataFile | undefined): Message {
+  const def = resolveEvent(profile, type);
+  const value = data?.value;
+  // A full OmniSales envelope in --data is sent as it is; so is any Svix payload (its body is the data).
+  if (data && (profile.scheme === 'svix-v1' || (typeof value?.id === 'string' && typeof value.event === 'string' && 'data' in value))) {
+    const messageId = profile.scheme === 'svix-v1' ? profile.newMessageId() : String(value!.id);
+    return { type, messageId, body: data.bytes };
+  }
+  const messageId = profile.newMessageId();
+  const body = profile.buildBody(type, value ?? def.exampleData(), { messageId, createdAt: new Date().toISOString() });
+  return { type, messageId, body: Buffer.from(JSON.stringify(body), 'utf8') };
+}
+
+export async function runSend(o: SendOpts, io: Io): Promise<number> {
+  const profile = requireProvider(o.provider);
+  if (!o.event) throw new HookgateError('BAD_OPTION', 'no --event given', `pass --event TYPE; \`hookgate events --provider ${profile.name}\` lists them`);
+  resolveEvent(profile, o.event);
+  const url = requireUrl(o.url);
+  const data = o.data ? readDataFile(o.data, io.cwd) : undefined;
+  const secret = resolveSecret(profile, o.secret, io);
+  const msg = composeMessage(profile, o.event, data);
+  const req = signedRequestFor(profile, secret.value, msg, { webhookId: newWebhookId() }, { headerStyle: o.headerStyle });
+  const outgoing = { url: url.href, headers: req.headers, body: req.body };
+
+  if (o.dryRun) {
+    io.out(`POST ${url.href}\n`);
+    for (const [k, v] of Object.entries(req.headers)) io.out(`${k}: ${v}\n`);
+    io.out(`\n# ${req.body.length} bytes; reproduce byte for byte (valid for ${profile.timestampToleranceSec / 60} min from now):\n`);
+    io.out(curlCommand(outgoing) + '\n');
+    return EXIT.ok;
+  }
+
+  const secretNote = secret.generated ? 'generated secret' : `secret ${maskSecret(secret.value)}`;
+  io.out(`→ POST ${url.href}  ${o.event}  ${msg.messageId}  (${req.body.length} bytes, ${secretNote})\n`);
+  const attempt = await send(outgoing, { timeoutMs: o.timeout ? o.timeout * 1000 : profile.timeoutMs });
+  return printAttempt(attempt, url, io);
+}
+
+function printAttempt(a: Attempt, url: URL, io: Io): number {
+  const out = a.outcome;
+  if (out.kind === 'error') {
+    if (out.error === 'refused' || out.error === 'dns') {
+      throw new HookgateError('UNREACHABLE', `cannot reach ${url.origin}: ${describeOutcome(a)}`, 'is the receiver running? check the host and port in --url');
+    }
+    io.out(`← ${describeOutcome(a)}\n`);
+    return EXIT.failed;
+  }
+  io.out(`← ${describeOutcome(a)}\n`);
+  if (out.bodyBytes > 0) {
+    const preview = out.body.subarray(0, RESPONSE_PREVIEW_BYTES).toString('utf8');
+    io.out(preview + (out.bodyBytes > RESPONSE_PREVIEW_BYTES ? ` … (${out.bodyBytes}${out.truncated ? '+' : ''} bytes)` : '') + '\n');
+  }
+  return out.status >= 200 && out.status < 300 ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,35 @@
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/**
+ * Registry installs do not run `prepare`, so the tarball must carry the built
+ * JavaScript: pack it, install it into an empty folder, run the bin from there.
+ */
+describe('the packed tarball', () => {
+  it('installs into an empty folder and runs `hookgate --help` and `hookgate events`', { timeout: 180_000 }, () => {
+    const packDir = mkdtempSync(join(tmpdir(), 'hg-pack-'));
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const [{ filename, files }] = JSON.parse(out.slice(out.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
+    const paths = files.map((f) => f.path);
+    expect(paths).toContain('dist/cli/main.js');
+    expect(paths.some((p) => p.startsWith('test/') || p.endsWith('.ts') && !p.endsWith('.d.ts'))).toBe(false);
+
+    const app = mkdtempSync(join(tmpdir(), 'hg-app-'));
+    writeFileSync(join(app, 'package.json'), '{"name":"hg-consumer","private":true}');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', join(packDir, filename)], { cwd: app, stdio: 'pipe' });
+    const bin = join(app, 'node_modules', '.bin', 'hookgate');
+    expect(existsSync(bin)).toBe(true);
+
+    const help = execFileSync(bin, ['--help'], { cwd: app, encoding: 'utf8' });
+    expect(help).toMatch(/Usage: hookgate/);
+    expect(help).toMatch(/send/);
+    const events = execFileSync(bin, ['events', '--provider', 'dimmy'], { cwd: app, encoding: 'utf8' });
+    expect(events).toMatch(/items\.scanned/);
+    expect(events).toMatch(/item\.scanned\.full_payload/);
+  });
+});
