@@ -18,7 +18,29 @@ export const SEND_OPTIONS: OptSpec[] = [
   { key: 'timeout', type: 'int', min: 1 },
 ];
 
+export const CHECK_OPTIONS: OptSpec[] = [
+  ...target,
+  { key: 'only', type: 'list' },
+  { key: 'skip', type: 'list' },
+  { key: 'out', type: 'string', default: './hookgate-report' },
+  { key: 'seed', type: 'int', min: 0 },
+  { key: 'runs', type: 'int', min: 1, default: 50 },
+  { key: 'events', type: 'list' },
+  { key: 'strict', type: 'bool', default: false },
+  { key: 'start', type: 'string' },
+  { key: 'readyUrl', type: 'string' },
+  { key: 'readyTimeout', type: 'int', min: 1, default: 30 },
+  { key: 'largeSize', type: 'int', min: 1 },
+  { key: 'concurrency', type: 'int', min: 1, default: 4 },
+  { key: 'list', type: 'bool', default: false },
+];
+
+export const REPLAY_OPTIONS: OptSpec[] = [
+  { key: 'secret', type: 'string' },
+  { key: 'url', type: 'string' },
+];
+
 /** Every key hookgate.config.json may hold (the union over commands); unknown ones are an error. */
 export function knownConfigKeys(): string[] {
-  return [...new Set([...EVENTS_OPTIONS, ...SEND_OPTIONS].map((s) => s.key))];
+  return [...new Set([...EVENTS_OPTIONS, ...SEND_OPTIONS, ...CHECK_OPTIONS, ...REPLAY_OPTIONS].map((s) => s.key))];
 }

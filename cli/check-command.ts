@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import type { Io } from './io.js';
+import { CHECK_OPTIONS } from './option-specs.js';
+import { requireProvider, requireUrl, resolveFor } from './context.js';
+import { CATALOG } from '../suites/conformance/catalog.js';
+import { runCheckSession, type CheckOpts } from './check-session.js';
+
+export function registerCheck(program: Command, io: Io, setCode: (c: number) => void): void {
+  program
+    .command('check')
+    .description('run the conformance checks against a receiver; write results.json and junit.xml')
+    .option('--provider <name>', 'optipick | dimmy | omnisales')
+    .option('--url <url>', "the receiver's webhook URL")
+    .option('--secret <secret>', 'the secret the receiver verifies with (prefer HOOKGATE_SECRET)')
+    .option('--only <ids>', 'run only these check ids or prefixes, comma-separated (e.g. signature.)')
+    .option('--skip <ids>', 'skip these check ids or prefixes')
+    .option('--out <dir>', 'report folder (default ./hookgate-report)')
+    .option('--seed <n>', 'replay generation and shrinking of a previous run')
+    .option('--runs <n>', 'property-based runs per check (default 50)')
+    .option('--events <types>', 'the event types the receiver is subscribed to (default: the whole catalog)')
+    .option('--header-style <style>', 'svix (svix-* headers) | standard (webhook-* headers)')
+    .option('--large-size <bytes>', 'payload size for status.large-payload')
+    .option('--strict', 'a MUST check that is skipped counts as failed')
+    .option('--start <cmd>', 'start the receiver with this shell command (PORT and HOOKGATE_SECRET injected)')
+    .option('--ready-url <url>', 'with --start: ready when this URL answers (default: when --url\'s port accepts connections)')
+    .option('--ready-timeout <seconds>', 'with --start: how long to wait for readiness (default 30)')
+    .option('--concurrency <n>', 'checks run at once (default 4)')
+    .option('--list', 'list the check catalog and exit')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every MUST check passed, 1 a MUST check failed or errored, 2 usage error, 3 receiver unreachable, 130 interrupted.\n\nExamples:\n  $ HOOKGATE_SECRET=whsec_… hookgate check --provider optipick --url http://127.0.0.1:3000/webhook\n  $ hookgate check --provider dimmy --url http://127.0.0.1:4000/webhook --start "node server.js" --only signature.\n',
+    )
+    .action(async (flags: Record<string, unknown>) => {
+      const o = resolveFor<CheckOpts>(CHECK_OPTIONS, flags, io);
+      if (o.list) {
+        const profile = o.provider ? requireProvider(o.provider) : undefined;
+        for (const c of CATALOG) {
+          const applies = profile ? c.appliesTo(profile) : true;
+          const sev = profile ? c.severity(profile) : c.severity(requireProvider('omnisales'));
+          io.out(`${c.id.padEnd(34)} ${sev.toUpperCase().padEnd(6)} ${c.title}${applies === true ? '' : ` (n/a: ${applies})`}\n`);
+        }
+        return setCode(0);
+      }
+      requireUrl(o.url);
+      setCode(await runCheckSession(o, io));
+    });
+}

@@ -1,0 +1,140 @@
+import { randomInt } from 'node:crypto';
+import type { Io } from './io.js';
+import { requireProvider, requireUrl } from './context.js';
+import { prepareOutDir, writeReports } from './report-files.js';
+import { progressLine, verdictText } from './progress.js';
+import { maskSecret } from './mask.js';
+import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
+import { concreteTypes, resolveEvent, newWebhookId } from '../fixtures/index.js';
+import type { ProviderProfile } from '../fixtures/profile.js';
+import { schemeFor, type HeaderStyle } from '../mock-provider/signing/index.js';
+import { createContext } from '../suites/context.js';
+import { selectChecks } from '../suites/conformance/catalog.js';
+import { runChecks } from '../suites/runner.js';
+import { startReceiver, type ReceiverProcess } from '../suites/receiver-process.js';
+import { summarize } from '../reports/results-json.js';
+import type { RunResults } from '../suites/types.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface CheckOpts {
+  provider?: string;
+  url?: string;
+  secret?: string;
+  headerStyle: HeaderStyle;
+  only?: string[];
+  skip?: string[];
+  out: string;
+  seed?: number;
+  runs: number;
+  events?: string[];
+  strict: boolean;
+  start?: string;
+  readyUrl?: string;
+  readyTimeout: number;
+  largeSize?: number;
+  concurrency: number;
+  list: boolean;
+}
+
+function subscribedTypes(profile: ProviderProfile, events: string[] | undefined): string[] {
+  if (!events?.length) return concreteTypes(profile);
+  for (const e of events) resolveEvent(profile, e);
+  return events;
+}
+
+/** The secret to sign with: the user's (validated), or — only when hookgate starts the receiver — a generated one. */
+function checkSecret(profile: ProviderProfile, given: string | undefined, starting: boolean, io: Io): { value: string; shown: string } {
+  const scheme = schemeFor(profile);
+  if (given) {
+    scheme.validateSecret(given, profile.displayName);
+    return { value: given, shown: maskSecret(given) };
+  }
+  if (!starting) {
+    throw new HookgateError('BAD_SECRET', 'no secret given: check must sign with the secret your receiver verifies with', 'set HOOKGATE_SECRET (or pass --secret), or use --start so hookgate generates one and passes it to the receiver');
+  }
+  const value = scheme.generateSecret();
+  io.err(`hookgate: generated a ${profile.displayName} secret for this run (given to the receiver as HOOKGATE_SECRET):\n  ${value}\n`);
+  return { value, shown: 'generated' };
+}
+
+export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
+  const profile = requireProvider(o.provider);
+  const url = requireUrl(o.url);
+  const events = subscribedTypes(profile, o.events);
+  const checks = selectChecks(o.only, o.skip);
+  if (o.readyUrl) requireUrl(o.readyUrl, '--ready-url');
+  const outDir = prepareOutDir(o.out, io.cwd);
+  const secret = checkSecret(profile, o.secret, Boolean(o.start), io);
+  const seed = o.seed ?? randomInt(0, 2 ** 31 - 1);
+  const startedAt = new Date();
+  io.err(`hookgate check: ${profile.displayName} → ${url.href}  (${checks.length} checks, ${o.runs} runs each, seed ${seed}, secret ${secret.shown})\n`);
+
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  let receiver: ReceiverProcess | undefined;
+  try {
+    if (o.start) {
+      const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+      receiver = await startReceiver({
+        command: o.start,
+        env: { HOOKGATE_SECRET: secret.value, PORT: port },
+        cwd: io.cwd,
+        readyUrl: o.readyUrl,
+        port: Number(port),
+        readyTimeoutMs: o.readyTimeout * 1000,
+      });
+      io.err(`started receiver: ${o.start} (pid ${receiver.pid})\n`);
+    }
+    const ctx = createContext({
+      profile,
+      secret: secret.value,
+      url: url.href,
+      headerStyle: o.headerStyle,
+      events,
+      seed,
+      runs: o.runs,
+      largeSize: o.largeSize,
+      signal: abort.signal,
+      webhookId: newWebhookId(),
+    });
+    await assertReachable(ctx, url);
+    const results = await runChecks(checks, ctx, {
+      concurrency: o.concurrency,
+      onResult: (r, done, total) => io.err(progressLine(r, done, total)),
+    });
+    const interrupted = abort.signal.aborted;
+    const run: RunResults = {
+      schemaVersion: 1,
+      tool: { name: 'hookgate', version: TOOL_VERSION },
+      provider: profile.name,
+      target: url.href,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      seed,
+      interrupted,
+      summary: summarize(results, { strict: o.strict }),
+      checks: results,
+    };
+    if (receiver) {
+      await receiver.stop();
+      run.receiverLog = { command: o.start!, stdout: receiver.stdout, stderr: receiver.stderr, exitCode: receiver.exitCode };
+    }
+    writeReports(outDir, run, { strict: o.strict });
+    io.out(verdictText(run, outDir));
+    if (interrupted) return EXIT.interrupted;
+    return run.summary.verdict === 'pass' ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await receiver?.stop();
+  }
+}
+
+/** One correctly signed delivery before the suite: a receiver that cannot be reached at all is exit 3, not 9 failures. */
+async function assertReachable(ctx: ReturnType<typeof createContext>, url: URL): Promise<void> {
+  const d = ctx.delivery(ctx.newMessage());
+  const a = await ctx.send(d);
+  if (a.outcome.kind === 'error' && (a.outcome.error === 'refused' || a.outcome.error === 'dns')) {
+    throw new HookgateError('UNREACHABLE', `cannot reach ${url.origin}: ${a.outcome.error === 'refused' ? 'connection refused' : a.outcome.message}`, 'is the receiver running? check the host and port in --url, or use --start');
+  }
+}

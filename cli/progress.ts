@@ -1,0 +1,24 @@
+import type { CheckResult, RunResults } from '../suites/types.js';
+import type { Io } from './io.js';
+
+const MARK: Record<CheckResult['status'], string> = { pass: '✓', fail: '✗', warn: '!', skip: '-', error: 'E' };
+
+/** One line per finished check on stderr, so CI logs show progress as it happens and stdout stays for the verdict. */
+export function progressLine(r: CheckResult, done: number, total: number): string {
+  const msg = r.message.length > 110 ? r.message.slice(0, 107) + '…' : r.message;
+  return `[${String(done).padStart(String(total).length)}/${total}] ${MARK[r.status]} ${r.id} ${r.status.toUpperCase()} (${r.durationMs} ms) ${r.status === 'pass' ? '' : msg}`.trimEnd() + '\n';
+}
+
+/** The compact verdict at the end: what failed, where the reports are, how to replay. */
+export function verdictText(r: RunResults, outDir: string): string {
+  const s = r.summary;
+  const failed = r.checks.filter((c) => c.status === 'fail' || (c.status === 'error' && c.severity === 'must'));
+  const warned = r.checks.filter((c) => c.status === 'warn');
+  const lines = [
+    `${s.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${r.provider} ${r.target}  —  ${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored  (${(r.durationMs / 1000).toFixed(1)} s, seed ${r.seed}${r.interrupted ? ', INTERRUPTED' : ''})`,
+  ];
+  for (const c of failed) lines.push(`  ✗ ${c.id}: ${c.message}`);
+  for (const c of warned) lines.push(`  ! ${c.id}: ${c.message}`);
+  lines.push(`reports: ${outDir}/results.json, ${outDir}/junit.xml`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,34 @@
+import { HookgateError } from '../../fixtures/hookgate-error.js';
+import { nearest } from '../../fixtures/nearest.js';
+import type { Check } from '../types.js';
+import { valid } from './signature/valid.js';
+import { rawBody } from './signature/raw-body.js';
+import { tamperedBody } from './signature/tampered-body.js';
+import { wrongSecret } from './signature/wrong-secret.js';
+import { missingHeaders } from './signature/missing-headers.js';
+import { staleTimestamp } from './signature/stale-timestamp.js';
+import { futureTimestamp } from './signature/future-timestamp.js';
+import { withinWindow } from './signature/within-window.js';
+import { multipleSignatures } from './signature/multiple-signatures.js';
+
+/** Every check, in report order. Adding a family is adding modules here, not changing the runner. */
+export const CATALOG: readonly Check[] = [valid, rawBody, tamperedBody, wrongSecret, missingHeaders, staleTimestamp, futureTimestamp, withinWindow, multipleSignatures];
+
+function matches(id: string, pattern: string): boolean {
+  return id === pattern || (pattern.endsWith('.') ? id.startsWith(pattern) : id.startsWith(pattern + '.'));
+}
+
+function validate(patterns: string[], flag: string, catalog: readonly Check[]): void {
+  for (const p of patterns) {
+    if (catalog.some((c) => matches(c.id, p))) continue;
+    const near = nearest(p, catalog.map((c) => c.id));
+    throw new HookgateError('UNKNOWN_CHECK', `${flag} names no check: "${p}"`, `${near ? `did you mean "${near}"? ` : ''}ids are listed by \`hookgate check --list\`; a prefix such as "signature." selects a family`);
+  }
+}
+
+/** `--only` / `--skip` by id or prefix ("signature." or "signature"); unknown ones are a usage error. */
+export function selectChecks(only: string[] | undefined, skip: string[] | undefined, catalog: readonly Check[] = CATALOG): Check[] {
+  validate(only ?? [], '--only', catalog);
+  validate(skip ?? [], '--skip', catalog);
+  return catalog.filter((c) => (!only?.length || only.some((p) => matches(c.id, p))) && !(skip ?? []).some((p) => matches(c.id, p)));
+}

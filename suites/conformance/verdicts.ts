@@ -1,0 +1,69 @@
+import { describeOutcome, isSuccess, type Attempt } from '../../mock-provider/sender.js';
+import type { CheckContext, CheckOutcome, Delivery, Evidence, RecipeChange } from '../types.js';
+
+export const REFUSAL = 'a refusal (non-2xx)';
+export const ACCEPTANCE = 'a 2xx answer';
+
+export function answer(a: Attempt): string {
+  return a.outcome.kind === 'response' ? `HTTP ${a.outcome.status}` : describeOutcome(a);
+}
+
+export function skipBaseline(a: Attempt): CheckOutcome {
+  return {
+    status: 'skip',
+    message: `baseline refused: a correctly signed, compact request got ${answer(a)}, so a refusal here would prove nothing (see signature.valid)`,
+  };
+}
+
+/** One request of a table-driven check: a variant of a fresh valid message, and whether it must be accepted. */
+export interface Case {
+  label: string;
+  change: RecipeChange;
+  expect: 'accept' | 'refuse';
+}
+
+export interface CaseRun {
+  c: Case;
+  d: Delivery;
+  a: Attempt;
+  ok: boolean;
+}
+
+/**
+ * The shape shared by the non-property signature checks: a baseline (the compact,
+ * correctly signed request must be accepted first, else `skip`), then each case on a
+ * fresh message so a receiver's dedup store cannot answer for the signature check.
+ */
+export async function runCases(ctx: CheckContext, cases: Case[], type?: string): Promise<{ baseline?: CheckOutcome; runs: CaseRun[] }> {
+  const base = await ctx.baseline(type);
+  if (!base.accepted) return { baseline: skipBaseline(base.attempt), runs: [] };
+  const runs: CaseRun[] = [];
+  for (const c of cases) {
+    const d = ctx.delivery(ctx.newMessage(type), c.change);
+    const a = await ctx.send(d);
+    runs.push({ c, d, a, ok: isSuccess(a) === (c.expect === 'accept') });
+  }
+  return { runs };
+}
+
+/** Pass/fail from case runs, with evidence for every wrong answer. */
+export function judgeCases(ctx: CheckContext, runs: CaseRun[], what: { pass: string; fail: (bad: CaseRun[]) => string }): CheckOutcome {
+  const bad = runs.filter((r) => !r.ok);
+  if (bad.length === 0) return { status: 'pass', message: `${what.pass} (${runs.map((r) => `${r.c.label}: ${answer(r.a)}`).join('; ')})` };
+  const evidence: Evidence[] = bad.map((r) => ctx.evidence(r.d, r.a, r.c.label, r.c.expect === 'accept' ? ACCEPTANCE : REFUSAL));
+  return { status: 'fail', message: what.fail(bad), evidence };
+}
+
+export function listAnswers(runs: CaseRun[]): string {
+  return runs.map((r) => `${r.c.label} → ${answer(r.a)}`).join('; ');
+}
+
+/** Negative checks: every case must be refused. */
+export async function refusalCheck(ctx: CheckContext, cases: Omit<Case, 'expect'>[], fix: string): Promise<CheckOutcome> {
+  const { baseline, runs } = await runCases(ctx, cases.map((c) => ({ ...c, expect: 'refuse' as const })));
+  if (baseline) return baseline;
+  return judgeCases(ctx, runs, {
+    pass: `refused all ${runs.length}`,
+    fail: (bad) => `accepted ${bad.length} of ${runs.length} requests it must refuse: ${listAnswers(bad)}. ${fix}`,
+  });
+}

@@ -1,0 +1,69 @@
+import type { ProviderProfile, JsonObject } from '../fixtures/profile.js';
+import { buildMessage } from '../fixtures/index.js';
+import { schemeFor, type HeaderStyle } from '../mock-provider/signing/index.js';
+import { buildFromRecipe, type ReplayRecipe } from '../mock-provider/recipe.js';
+import { send, isSuccess } from '../mock-provider/sender.js';
+import type { Message } from '../mock-provider/delivery.js';
+import type { CheckContext, Delivery, RecipeChange } from './types.js';
+import { toEvidence } from './evidence.js';
+
+export interface ContextOptions {
+  profile: ProviderProfile;
+  secret: string;
+  url: string;
+  headerStyle: HeaderStyle;
+  events: string[];
+  seed: number;
+  runs: number;
+  largeSize?: number;
+  signal: AbortSignal;
+  /** OmniSales X-Webhook-ID for this run's endpoint. */
+  webhookId: string;
+  /** Per-request timeout; the provider's by default. */
+  timeoutMs?: number;
+}
+
+/** The services a check gets: message factory, variant builder, a sender bound to the target, evidence. */
+export function createContext(o: ContextOptions): CheckContext {
+  const env = { profile: o.profile, secret: o.secret, webhookId: o.webhookId };
+  const ctx: CheckContext = {
+    profile: o.profile,
+    scheme: schemeFor(o.profile),
+    url: o.url,
+    headerStyle: o.headerStyle,
+    events: o.events,
+    seed: o.seed,
+    runs: o.runs,
+    largeSize: o.largeSize,
+    signal: o.signal,
+    newMessage(type = o.events[0], data?: JsonObject): Message {
+      return buildMessage(o.profile, type, data);
+    },
+    messageWithBody(type, body, messageId) {
+      return { type, messageId, body };
+    },
+    delivery(msg, change?: RecipeChange): Delivery {
+      const recipe: ReplayRecipe = {
+        variant: 'valid',
+        ...change,
+        type: msg.type,
+        messageId: msg.messageId,
+        signedBody: msg.body.toString('base64'),
+        headerStyle: o.headerStyle,
+      };
+      return { msg, recipe, request: buildFromRecipe(env, recipe) };
+    },
+    send(d) {
+      return send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs: o.timeoutMs ?? o.profile.timeoutMs, signal: o.signal });
+    },
+    evidence(d, a, label, expected) {
+      return toEvidence(o.url, d, a, label, expected);
+    },
+    async baseline(type) {
+      const delivery = ctx.delivery(ctx.newMessage(type));
+      const attempt = await ctx.send(delivery);
+      return { accepted: isSuccess(attempt), attempt, delivery };
+    },
+  };
+  return ctx;
+}

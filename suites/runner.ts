@@ -1,0 +1,52 @@
+import type { Check, CheckContext, CheckResult } from './types.js';
+
+export interface RunnerOptions {
+  /** How many checks run at once; each check's own requests are sequential. */
+  concurrency: number;
+  onStart?(check: Check): void;
+  onResult?(result: CheckResult, done: number, total: number): void;
+}
+
+/**
+ * Runs checks with bounded concurrency and turns each outcome into a result:
+ * not-applicable → skip with the reason, a SHOULD `fail` → `warn`, a thrown
+ * error → `error` (a tool or transport problem, kept apart from findings).
+ * Results come back in catalog order whatever order they finished in.
+ */
+export async function runChecks(checks: Check[], ctx: CheckContext, opts: RunnerOptions): Promise<CheckResult[]> {
+  const results: CheckResult[] = new Array(checks.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < checks.length && !ctx.signal.aborted) {
+      const i = next++;
+      const check = checks[i];
+      opts.onStart?.(check);
+      results[i] = await runOne(check, ctx);
+      opts.onResult?.(results[i], ++done, checks.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, checks.length)) }, worker));
+  return results.filter(Boolean);
+}
+
+export async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
+  const severity = check.severity(ctx.profile);
+  const base = { id: check.id, title: check.title, severity, evidence: [] };
+  const applies = check.appliesTo(ctx.profile);
+  if (applies !== true) return { ...base, status: 'skip', message: `not applicable: ${applies}`, durationMs: 0 };
+  const t0 = performance.now();
+  try {
+    const out = await check.run(ctx);
+    const status = out.status === 'fail' && severity === 'should' ? 'warn' : out.status;
+    return { ...base, status, message: out.message, durationMs: Math.round(performance.now() - t0), evidence: out.evidence ?? [], ...(out.counterexample ? { counterexample: out.counterexample } : {}) };
+  } catch (e) {
+    const interrupted = ctx.signal.aborted;
+    return {
+      ...base,
+      status: interrupted ? 'skip' : 'error',
+      message: interrupted ? 'interrupted before it finished' : `the check could not run: ${(e as Error)?.message ?? String(e)}`,
+      durationMs: Math.round(performance.now() - t0),
+    };
+  }
+}

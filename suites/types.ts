@@ -1,0 +1,131 @@
+import type { JsonObject, ProviderProfile } from '../fixtures/profile.js';
+import type { SignatureScheme, HeaderStyle, SignedRequest } from '../mock-provider/signing/index.js';
+import type { Attempt } from '../mock-provider/sender.js';
+import type { Message } from '../mock-provider/delivery.js';
+import type { ReplayRecipe } from '../mock-provider/recipe.js';
+
+export type Severity = 'must' | 'should';
+/** What a check found. `warn` is never returned by a check: the runner turns a SHOULD `fail` into `warn`. */
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+
+/** One request/response pair kept as evidence, plus how to reproduce it. */
+export interface Evidence {
+  /** What this request was, e.g. "wrong-secret" or "run 7 (shrunk)". */
+  label: string;
+  /** What the receiver should have done, e.g. "2xx" or "a refusal (non-2xx)". */
+  expected: string;
+  request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    /** The body as UTF-8 text, cut to the first KB. */
+    body: string;
+    bodyBytes: number;
+    bodyTruncated: boolean;
+  };
+  response?: { status: number; headers: Record<string, string>; body: string; bodyBytes: number; latencyMs: number };
+  error?: { kind: string; message: string; latencyMs: number };
+  curl: string;
+  /** How `hookgate replay` rebuilds and re-signs this request. */
+  recipe: ReplayRecipe;
+}
+
+export type { ReplayRecipe } from '../mock-provider/recipe.js';
+
+/** What a check changes relative to the valid delivery; `variant` names it in evidence. */
+export type RecipeChange = Partial<Omit<ReplayRecipe, 'type' | 'messageId' | 'signedBody' | 'headerStyle'>> & { variant: string };
+
+export interface Counterexample {
+  /** The smallest failing input fast-check shrank to, described for humans. */
+  value: unknown;
+  seed: number;
+  /** fast-check's replay path: with the seed it re-runs exactly the failing case. */
+  path: string;
+  numRuns: number;
+  /** How many shrinks fast-check performed. */
+  shrinks: number;
+}
+
+export interface CheckOutcome {
+  status: 'pass' | 'fail' | 'skip' | 'error';
+  message: string;
+  evidence?: Evidence[];
+  counterexample?: Counterexample;
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  severity: Severity;
+  status: CheckStatus;
+  message: string;
+  durationMs: number;
+  evidence: Evidence[];
+  counterexample?: Counterexample;
+}
+
+/** A delivery a check sends: the message and the request built from it, plus how to replay it. */
+export interface Delivery {
+  msg: Message;
+  request: SignedRequest;
+  recipe: ReplayRecipe;
+}
+
+export interface CheckContext {
+  profile: ProviderProfile;
+  scheme: SignatureScheme;
+  url: string;
+  headerStyle: HeaderStyle;
+  /** Concrete event types the receiver is subscribed to (`--events`, default the whole catalog). */
+  events: string[];
+  seed: number;
+  /** Property-based runs per check. */
+  runs: number;
+  /** `--large-size` override, bytes. */
+  largeSize?: number;
+  signal: AbortSignal;
+  /** A fresh message of `type` (default: the first subscribed type) with a run-unique id; compact JSON.stringify body. */
+  newMessage(type?: string, data?: JsonObject): Message;
+  /** A message whose body is exactly `body` (already serialized). */
+  messageWithBody(type: string, body: Buffer, messageId: string): Message;
+  /**
+   * A delivery of `msg`: correctly signed now, or the variant `change` describes
+   * (a recipe without type/messageId/signedBody/headerStyle, which come from `msg`).
+   */
+  delivery(msg: Message, change?: RecipeChange): Delivery;
+  /** Sends a delivery with the provider's timeout; never throws for transport errors. */
+  send(d: Delivery): Promise<Attempt>;
+  /** Turns an attempt into evidence. */
+  evidence(d: Delivery, a: Attempt, label: string, expected: string): Evidence;
+  /**
+   * Sends a fresh, compact, correctly signed message of `type` (the baseline of the
+   * negative checks). Returns the attempt; callers skip when it was refused.
+   */
+  baseline(type?: string): Promise<{ accepted: boolean; attempt: Attempt; delivery: Delivery }>;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  /** Severity can depend on the provider (e.g. status.large-payload). */
+  severity(profile: ProviderProfile): Severity;
+  /** `true`, or the reason it does not apply (reported as skip). */
+  appliesTo(profile: ProviderProfile): true | string;
+  run(ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+/** The whole run, exactly the shape of results.json (SPEC "Outputs"). */
+export interface RunResults {
+  schemaVersion: 1;
+  tool: { name: 'hookgate'; version: string };
+  provider: string;
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  seed: number;
+  interrupted: boolean;
+  summary: { passed: number; failed: number; warned: number; skipped: number; errored: number; verdict: 'pass' | 'fail' };
+  checks: CheckResult[];
+  /** The receiver's own output when hookgate started it (`--start`). */
+  receiverLog?: { command: string; stdout: string; stderr: string; exitCode: number | null };
+}
