@@ -4,6 +4,7 @@ import type { Io } from './io.js';
 import { registerEvents } from './events-command.js';
 import { registerSend } from './send-command.js';
 import { registerCheck } from './check-command.js';
+import { registerReplay } from './replay-command.js';
 import { TOOL_VERSION } from './version.js';
 
 /** What a command's action returns: its exit code. */
@@ -29,6 +30,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerEvents(program, io, setCode);
   registerSend(program, io, setCode);
   registerCheck(program, io, setCode);
+  registerReplay(program, io, setCode);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true);
 
   try {

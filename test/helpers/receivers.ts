@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createServer, type RequestListener } from 'node:http';
 
@@ -26,6 +28,6 @@ export async function listen(handler: RequestListener, path = ''): Promise<Runni
 
 /** Imports an example receiver module and serves its express app on a random port. */
 export async function startExample(file: string, secret: string, path: string): Promise<Running> {
-  const mod = (await import(`../../examples/receivers/${file}`)) as { createApp(o: { secret: string }): RequestListener };
+  const mod = (await import(/* @vite-ignore */ pathToFileURL(resolve(import.meta.dirname, '../../examples/receivers', file)).href)) as { createApp(o: { secret: string }): RequestListener };
   return listen(mod.createApp({ secret }), path);
 }

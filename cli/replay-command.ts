@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Io } from './io.js';
+import { REPLAY_OPTIONS } from './option-specs.js';
+import { requireProvider, requireUrl, resolveFor } from './context.js';
+import { maskSecret } from './mask.js';
+import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
+import { schemeFor } from '../mock-provider/signing/index.js';
+import { buildFromRecipe } from '../mock-provider/recipe.js';
+import { send, describeOutcome, isSuccess } from '../mock-provider/sender.js';
+import type { Evidence, RunResults } from '../suites/types.js';
+
+interface ReplayOpts {
+  secret?: string;
+  url?: string;
+}
+
+export function registerReplay(program: Command, io: Io, setCode: (c: number) => void): void {
+  program
+    .command('replay')
+    .argument('<ref>', 'FILE#CHECK[/N]: a results.json, a check id, and which evidence item (from 1; default 1)')
+    .description("re-send a request from a report's evidence, re-signed now (evidence curl lines go stale after 5 minutes)")
+    .option('--secret <secret>', 'the receiver\'s secret (prefer HOOKGATE_SECRET)')
+    .option('--url <url>', 'send to this URL instead of the one in the evidence')
+    .addHelpText('after', '\nExit codes: 0 the receiver now answers as the check expects, 1 it does not, 2 usage error, 3 unreachable.\n\nExample:\n  $ HOOKGATE_SECRET=whsec_… hookgate replay hookgate-report/results.json#signature.raw-body/1\n')
+    .action(async (ref: string, flags: Record<string, unknown>) => setCode(await runReplay(ref, resolveFor<ReplayOpts>(REPLAY_OPTIONS, flags, io), io)));
+}
+
+function parseRef(ref: string): { file: string; checkId: string; n: number } {
+  const m = /^(.+)#([a-z0-9.-]+)(?:\/(\d+))?$/i.exec(ref);
+  if (!m) throw new HookgateError('BAD_EVIDENCE', `"${ref}" is not FILE#CHECK[/N]`, 'e.g. hookgate replay hookgate-report/results.json#signature.raw-body/1');
+  return { file: m[1], checkId: m[2], n: m[3] ? Number(m[3]) : 1 };
+}
+
+function loadEvidence(path: string, checkId: string, n: number): { results: RunResults; ev: Evidence } {
+  let results: RunResults;
+  try {
+    results = JSON.parse(readFileSync(path, 'utf8')) as RunResults;
+  } catch (e) {
+    throw new HookgateError('BAD_EVIDENCE', `cannot read ${path}: ${(e as Error).message}`, 'point at the results.json that `hookgate check` wrote (in --out, default ./hookgate-report)');
+  }
+  const check = results.checks?.find((c) => c.id === checkId);
+  if (!check) throw new HookgateError('BAD_EVIDENCE', `${path} has no check "${checkId}"`, `checks with evidence: ${results.checks?.filter((c) => c.evidence.length).map((c) => c.id).join(', ') || 'none'}`);
+  const ev = check.evidence[n - 1];
+  if (!ev) throw new HookgateError('BAD_EVIDENCE', `${checkId} has ${check.evidence.length} evidence item(s), not #${n}`, `use a number from 1 to ${check.evidence.length}`);
+  return { results, ev };
+}
+
+export async function runReplay(ref: string, o: ReplayOpts, io: Io): Promise<number> {
+  const { file, checkId, n } = parseRef(ref);
+  const { results, ev } = loadEvidence(resolve(io.cwd, file), checkId, n);
+  const profile = requireProvider(results.provider);
+  const url = requireUrl(o.url ?? ev.request.url);
+  if (!o.secret) throw new HookgateError('BAD_SECRET', 'replay re-signs the request and needs the receiver\'s secret', 'set HOOKGATE_SECRET (or pass --secret)');
+  schemeFor(profile).validateSecret(o.secret, profile.displayName);
+  const webhookId = ev.request.headers['x-webhook-id'] ?? '';
+  const req = buildFromRecipe({ profile, secret: o.secret, webhookId }, ev.recipe);
+  io.out(`→ POST ${url.href}  ${checkId}/${n} "${ev.label}" re-signed now (secret ${maskSecret(o.secret)}); expected: ${ev.expected}\n`);
+  const a = await send({ url: url.href, headers: req.headers, body: req.body }, { timeoutMs: profile.timeoutMs });
+  if (a.outcome.kind === 'error' && (a.outcome.error === 'refused' || a.outcome.error === 'dns')) {
+    throw new HookgateError('UNREACHABLE', `cannot reach ${url.origin}: ${describeOutcome(a)}`, 'is the receiver running? pass --url to send elsewhere');
+  }
+  io.out(`← ${describeOutcome(a)}\n`);
+  const wantAccept = ev.expected.includes('2xx') && !ev.expected.includes('non-2xx');
+  const asExpected = isSuccess(a) === wantAccept;
+  io.out(asExpected ? 'the receiver now answers as the check expects\n' : `still wrong: expected ${ev.expected}\n`);
+  return asExpected ? EXIT.ok : EXIT.failed;
+}
