@@ -11,7 +11,7 @@ import { schemeFor, type HeaderStyle } from '../mock-provider/signing/index.js';
 import { createContext } from '../suites/context.js';
 import { selectChecks } from '../suites/conformance/catalog.js';
 import { runChecks } from '../suites/runner.js';
-import { startReceiver, type ReceiverProcess } from '../suites/receiver-process.js';
+import { freePort, startReceiver, type ReceiverProcess } from '../suites/receiver-process.js';
 import { summarize } from '../reports/results-json.js';
 import type { RunResults } from '../suites/types.js';
 import { TOOL_VERSION } from './version.js';
@@ -53,13 +53,15 @@ function checkSecret(profile: ProviderProfile, given: string | undefined, starti
     throw new HookgateError('BAD_SECRET', 'no secret given: check must sign with the secret your receiver verifies with', 'set HOOKGATE_SECRET (or pass --secret), or use --start so hookgate generates one and passes it to the receiver');
   }
   const value = scheme.generateSecret();
-  io.err(`hookgate: generated a ${profile.displayName} secret for this run (given to the receiver as HOOKGATE_SECRET):\n  ${value}\n`);
+  io.err(`hookgate: generated a secret for this ${profile.displayName} run (given to the receiver as HOOKGATE_SECRET):\n  ${value}\n`);
   return { value, shown: 'generated' };
 }
 
 export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
   const profile = requireProvider(o.provider);
   const url = requireUrl(o.url);
+  // With --start, port 0 means "pick a free one": the receiver gets it as PORT.
+  if (o.start && url.port === '0') url.port = String(await freePort());
   const events = subscribedTypes(profile, o.events);
   const checks = selectChecks(o.only, o.skip);
   if (o.readyUrl) requireUrl(o.readyUrl, '--ready-url');

@@ -19,6 +19,6 @@ export function resolveSecret(profile: ProviderProfile, given: string | undefine
     return { value: given, generated: false };
   }
   const value = scheme.generateSecret();
-  io.err(`hookgate: no --secret or HOOKGATE_SECRET; generated a ${profile.displayName} secret for this run — configure your receiver with it:\n  ${value}\n`);
+  io.err(`hookgate: no --secret or HOOKGATE_SECRET; generated a secret for this ${profile.displayName} run — configure your receiver with it:\n  ${value}\n`);
   return { value, generated: true };
 }

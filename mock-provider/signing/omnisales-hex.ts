@@ -23,7 +23,7 @@ export const omnisalesHex: SignatureScheme = {
     if (!/^whsec_\S{8,}$/.test(secret)) {
       throw new HookgateError(
         'BAD_SECRET',
-        `the secret is not a ${providerName} webhook secret (expected whsec_ followed by at least 8 characters, no spaces)`,
+        `the secret is not in the ${providerName} secret format (expected whsec_ followed by at least 8 characters, no spaces)`,
         'use the "secret" returned when the webhook was created (POST /api/webhooks), or omit --secret to have one generated',
       );
     }

@@ -35,7 +35,7 @@ export const svixV1: SignatureScheme = {
     if (!SECRET_PATTERN.test(secret) || svixKey(secret).length === 0) {
       throw new HookgateError(
         'BAD_SECRET',
-        `the secret is not a ${providerName} signing secret (expected whsec_ followed by 32–100 base64 characters)`,
+        `the secret is not in the ${providerName} secret format (expected whsec_ followed by 32–100 base64 characters)`,
         `copy the endpoint's "Signing Secret" from the ${providerName} webhook dashboard, or omit --secret to have one generated`,
       );
     }

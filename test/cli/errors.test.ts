@@ -64,7 +64,7 @@ describe('errors users can cause', () => {
     const bad = 'sk_live_51Habc';
     const r = await cli(send('--dry-run').map((a) => (a === SECRET ? bad : a)));
     expect(r.code).toBe(2);
-    expectCleanError(r, /not a OptiPick signing secret|not an? OptiPick/, /Signing Secret|omit --secret/);
+    expectCleanError(r, /not in the OptiPick secret format/, /Signing Secret|omit --secret/);
     expect(r.stderr).not.toContain(bad);
     const omni = await cli(['send', '--provider', 'omnisales', '--event', 'order.created', '--url', 'http://127.0.0.1:9/x', '--dry-run'], { env: { HOOKGATE_SECRET: 'hunter2-hunter2' } });
     expect(omni.code).toBe(2);

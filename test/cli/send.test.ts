@@ -2,7 +2,11 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+// The receivers run in this process: a synchronous exec would block them and deadlock.
+const run = promisify(execFile);
 import { cli } from '../helpers/cli.js';
 import { listen, startExample, type Running } from '../helpers/receivers.js';
 import { PROVIDERS } from '../../fixtures/index.js';
@@ -109,7 +113,7 @@ describe('hookgate send --dry-run', () => {
       expect(r.stdout).toMatch(/^svix-signature: v1,/m);
       expect(r.stdout + r.stderr).not.toContain(svixSecret);
       const curl = r.stdout.split('\n').find((l) => l.startsWith('curl '))!;
-      execFileSync('bash', ['-c', curl + ' > /dev/null']);
+      await run('bash', ['-c', curl + ' > /dev/null'], { timeout: 10_000 });
       expect(got!.body.equals(execFileSync('cat', [file]))).toBe(true);
       const sigLine = r.stdout.match(/^svix-signature: (.*)$/m)![1];
       expect(got!.headers['svix-signature']).toBe(sigLine);

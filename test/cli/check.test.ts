@@ -1,0 +1,118 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { cli } from '../helpers/cli.js';
+import { startExample, type Running } from '../helpers/receivers.js';
+import { svixV1 } from '../../mock-provider/signing/svix-v1.js';
+import { freePort } from '../../suites/receiver-process.js';
+import type { RunResults } from '../../suites/types.js';
+
+const secret = svixV1.generateSecret();
+const env = { HOOKGATE_SECRET: secret };
+const open: Running[] = [];
+afterAll(async () => {
+  await Promise.all(open.map((r) => r.close()));
+});
+async function receiver(file: string): Promise<Running> {
+  const r = await startExample(file, secret, '/webhook');
+  open.push(r);
+  return r;
+}
+const tmp = () => mkdtempSync(join(tmpdir(), 'hg-check-'));
+
+describe('hookgate check', () => {
+  it('exit 0 on a correct receiver; writes results.json in SPEC shape and a junit.xml that parses', async () => {
+    const r = await receiver('svix-correct.mjs');
+    const cwd = tmp();
+    const run = await cli(['check', '--provider', 'optipick', '--url', r.url, '--runs', '10', '--seed', '5'], { env, cwd });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^PASS/);
+    expect(run.stderr).toMatch(/seed 5/);
+    const results = JSON.parse(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')) as RunResults;
+    expect(Object.keys(results)).toEqual(['schemaVersion', 'tool', 'provider', 'target', 'startedAt', 'durationMs', 'seed', 'interrupted', 'summary', 'checks']);
+    expect(results).toMatchObject({ schemaVersion: 1, tool: { name: 'hookgate' }, provider: 'optipick', seed: 5, interrupted: false, summary: { verdict: 'pass', failed: 0 } });
+    expect(results.checks.map((c) => c.id)).toContain('signature.raw-body');
+    const xml = readFileSync(join(cwd, 'hookgate-report/junit.xml'), 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
+    expect(doc.testsuites.testsuite.testcase).toHaveLength(results.checks.length);
+    expect(run.stdout + run.stderr + readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8') + xml).not.toContain(secret);
+  });
+
+  it('exit 1 on a flawed receiver, with evidence that `hookgate replay` re-sends re-signed', async () => {
+    const r = await receiver('svix-stringify.mjs');
+    const cwd = tmp();
+    const run = await cli(['check', '--provider', 'dimmy', '--url', r.url, '--runs', '10', '--only', 'signature.raw-body'], { env, cwd });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL/);
+    expect(run.stdout).toMatch(/signature\.raw-body: refused/);
+    const results = JSON.parse(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')) as RunResults;
+    const check = results.checks[0];
+    expect(check.counterexample?.seed).toBe(results.seed);
+    expect(check.evidence[0].recipe.variant).toBe('raw-body');
+    const xml = readFileSync(join(cwd, 'hookgate-report/junit.xml'), 'utf8');
+    expect(xml).toMatch(/<failure/);
+    expect(xml).toContain('hookgate replay results.json#signature.raw-body/1');
+    // Replaying the failing request still fails (exit 1); against the fixed receiver it passes (exit 0).
+    const again = await cli(['replay', 'hookgate-report/results.json#signature.raw-body/1'], { env, cwd });
+    expect(again.code).toBe(1);
+    const fixed = await receiver('svix-correct.mjs');
+    const ok = await cli(['replay', 'hookgate-report/results.json#signature.raw-body', '--url', fixed.url], { env, cwd });
+    expect(ok.stdout).toMatch(/HTTP 200/);
+    expect(ok.code).toBe(0);
+  });
+
+  it('--only/--skip take prefixes; an unknown id is exit 2 with a suggestion', async () => {
+    const r = await receiver('svix-correct.mjs');
+    const cwd = tmp();
+    const run = await cli(['check', '--provider', 'optipick', '--url', r.url, '--only', 'signature.', '--skip', 'signature.raw-body,signature.tampered-body'], { env, cwd });
+    expect(run.code).toBe(0);
+    const ids = (JSON.parse(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')) as RunResults).checks.map((c) => c.id);
+    expect(ids).not.toContain('signature.raw-body');
+    expect(ids).toContain('signature.valid');
+    const bad = await cli(['check', '--provider', 'optipick', '--url', r.url, '--only', 'signature.raw-bdy'], { env, cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/did you mean "signature\.raw-body"/);
+  });
+
+  it('exit 3 when the receiver is unreachable; exit 2 without a secret', async () => {
+    const port = await freePort();
+    const run = await cli(['check', '--provider', 'optipick', '--url', `http://127.0.0.1:${port}/webhook`], { env, cwd: tmp() });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^error: cannot reach/m);
+    const nosecret = await cli(['check', '--provider', 'optipick', '--url', `http://127.0.0.1:${port}/webhook`], { cwd: tmp() });
+    expect(nosecret.code).toBe(2);
+    expect(nosecret.stderr).toMatch(/HOOKGATE_SECRET/);
+  });
+
+  it('--start runs the receiver with PORT and HOOKGATE_SECRET, stops it, and keeps its output for the report', async () => {
+    const cwd = tmp();
+    const file = resolve(import.meta.dirname, '../../examples/receivers/svix-correct.mjs');
+    const run = await cli(['check', '--provider', 'optipick', '--url', 'http://127.0.0.1:0/webhook', '--start', `node ${file}`, '--runs', '5'], { cwd });
+    expect(run.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')) as RunResults & { receiverLog: { stdout: string } };
+    expect(results.receiverLog.stdout).toMatch(/listening on/);
+    // The generated secret is shown once, on stderr, and never written to a report.
+    const generated = run.stderr.match(/whsec_[A-Za-z0-9+/=]+/)![0];
+    expect(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')).not.toContain(generated);
+  });
+
+  it('--start with a command that never gets ready: one clear error naming the command', async () => {
+    const run = await cli(['check', '--provider', 'optipick', '--url', 'http://127.0.0.1:0/webhook', '--start', 'sleep 30', '--ready-timeout', '1'], { cwd: tmp() });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^error: .*sleep 30/m);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unwritable --out is exit 2 before anything is sent', async () => {
+    // A path under a regular file can never be a folder (root can write anywhere else).
+    const cwd = tmp();
+    writeFileSync(join(cwd, 'taken'), 'x');
+    const run = await cli(['check', '--provider', 'optipick', '--url', 'http://127.0.0.1:9/webhook', '--out', 'taken/report'], { env, cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot write reports/);
+    expect(existsSync(join(cwd, 'taken/report'))).toBe(false);
+  });
+});
