@@ -122,7 +122,7 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       await receiver.stop();
       run.receiverLog = { command: o.start!, stdout: receiver.stdout, stderr: receiver.stderr, exitCode: receiver.exitCode };
     }
-    writeReports(outDir, run, { strict: o.strict });
+    writeReports(outDir, run, { strict: o.strict, attachments: ctx.attachments });
     io.out(verdictText(run, outDir));
     if (interrupted) return EXIT.interrupted;
     return run.summary.verdict === 'pass' ? EXIT.ok : EXIT.failed;

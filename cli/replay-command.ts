@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 import { REPLAY_OPTIONS } from './option-specs.js';
@@ -55,7 +55,7 @@ export async function runReplay(ref: string, o: ReplayOpts, io: Io): Promise<num
   if (!o.secret) throw new HookgateError('BAD_SECRET', 'replay re-signs the request and needs the receiver\'s secret', 'set HOOKGATE_SECRET (or pass --secret)');
   schemeFor(profile).validateSecret(o.secret, profile.displayName);
   const webhookId = ev.request.headers['x-webhook-id'] ?? '';
-  const req = buildFromRecipe({ profile, secret: o.secret, webhookId }, ev.recipe);
+  const req = buildFromRecipe({ profile, secret: o.secret, webhookId, baseDir: dirname(resolve(io.cwd, file)) }, ev.recipe);
   io.out(`→ POST ${url.href}  ${checkId}/${n} "${ev.label}" re-signed now (secret ${maskSecret(o.secret)}); expected: ${ev.expected}\n`);
   const a = await send({ url: url.href, headers: req.headers, body: req.body }, { timeoutMs: profile.timeoutMs });
   if (a.outcome.kind === 'error' && (a.outcome.error === 'refused' || a.outcome.error === 'dns')) {

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync, accessSync, constants } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { HookgateError } from '../fixtures/hookgate-error.js';
 import type { RunResults } from '../suites/types.js';
 import { resultsJson } from '../reports/results-json.js';
@@ -22,7 +22,11 @@ export interface WrittenReports {
 }
 
 /** One writer per format; each file is written whole so a reader never sees half a report. */
-export function writeReports(dir: string, r: RunResults, opts: { strict: boolean }): WrittenReports {
+export function writeReports(dir: string, r: RunResults, opts: { strict: boolean; attachments?: Map<string, Buffer> }): WrittenReports {
+  for (const [rel, body] of opts.attachments ?? []) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), body);
+  }
   const files: [string, string][] = [
     ['results.json', resultsJson(r)],
     ['junit.xml', junitXml(r, { strict: opts.strict })],

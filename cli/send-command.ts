@@ -5,6 +5,7 @@ import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { resolveSecret } from './secret.js';
 import { readDataFile, type DataFile } from './data-file.js';
 import { maskSecret } from './mask.js';
+import { printable } from './printable.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { resolveEvent } from '../fixtures/index.js';
 import { newWebhookId } from '../fixtures/ids.js';
@@ -96,7 +97,7 @@ function printAttempt(a: Attempt, url: URL, io: Io): number {
   }
   io.out(`← ${describeOutcome(a)}\n`);
   if (out.bodyBytes > 0) {
-    const preview = out.body.subarray(0, RESPONSE_PREVIEW_BYTES).toString('utf8');
+    const preview = printable(out.body.subarray(0, RESPONSE_PREVIEW_BYTES).toString('utf8'));
     io.out(preview + (out.bodyBytes > RESPONSE_PREVIEW_BYTES ? ` … (${out.bodyBytes}${out.truncated ? '+' : ''} bytes)` : '') + '\n');
   }
   return out.status >= 200 && out.status < 300 ? EXIT.ok : EXIT.failed;

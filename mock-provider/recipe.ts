@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProviderProfile } from '../fixtures/profile.js';
 import { schemeFor, nowSec, type HeaderStyle, type SignedRequest } from './signing/index.js';
 import { signInputFor } from './delivery.js';
@@ -37,16 +39,25 @@ export interface RecipeEnv {
   webhookId: string;
   /** Unix seconds "now"; the recipe's offset is applied to it. */
   now?: number;
+  /** Where `@evidence/…` body references resolve (the report folder). */
+  baseDir?: string;
 }
 
-export function decodeBody(b64: string): Buffer {
+/** A recipe body of `@evidence/….body` lives in a file beside results.json instead of inline base64. */
+export const ATTACHMENT_PREFIX = '@';
+
+export function decodeBody(b64: string, baseDir?: string): Buffer {
+  if (b64.startsWith(ATTACHMENT_PREFIX)) {
+    if (!baseDir) throw new Error(`body ${b64} is a file reference and no folder was given to resolve it`);
+    return readFileSync(join(baseDir, b64.slice(ATTACHMENT_PREFIX.length)));
+  }
   return Buffer.from(b64, 'base64');
 }
 
 /** Builds the request a recipe describes, signed now. */
 export function buildFromRecipe(env: RecipeEnv, r: ReplayRecipe): SignedRequest {
   const scheme = schemeFor(env.profile);
-  const signedBody = decodeBody(r.signedBody);
+  const signedBody = decodeBody(r.signedBody, env.baseDir);
   const input = signInputFor(
     env.profile,
     { type: r.type, messageId: r.messageId, body: signedBody },
@@ -76,5 +87,5 @@ export function buildFromRecipe(env: RecipeEnv, r: ReplayRecipe): SignedRequest 
   }
   for (const h of r.removeHeaders ?? []) delete headers[h];
   Object.assign(headers, r.setHeaders ?? {});
-  return { headers, body: r.sentBody !== undefined ? decodeBody(r.sentBody) : signedBody };
+  return { headers, body: r.sentBody !== undefined ? decodeBody(r.sentBody, env.baseDir) : signedBody };
 }

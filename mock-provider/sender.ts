@@ -64,7 +64,7 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Att
       opts.timeoutMs,
     );
 
-    const start = (viaAgent: http.Agent, isRetry: boolean): void => {
+    const start = (viaAgent: http.Agent, isRetry: boolean, firstError?: unknown): void => {
       let responded = false;
       let r: http.ClientRequest;
       try {
@@ -81,8 +81,11 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Att
         // pooling, not the receiver misbehaving, so retry once on a connection of our own; a reset on
         // a fresh connection, or after the response started, is reported as the receiver's.
         if (!isRetry && !responded && r.reusedSocket && classify(err) === 'reset') {
-          return start(freshAgentLike(agent), true);
+          return start(freshAgentLike(agent), true, err);
         }
+        // Refused on the retry means the receiver went down while handling the first try (a crash):
+        // the reset it gave us is the truthful answer.
+        if (isRetry && firstError !== undefined && classify(err) === 'refused') return settle(transportError(firstError));
         settle(transportError(err));
       });
       r.on('response', (res) => {

@@ -27,6 +27,7 @@ export interface ContextOptions {
 export function createContext(o: ContextOptions): CheckContext {
   const env = { profile: o.profile, secret: o.secret, webhookId: o.webhookId };
   const ctx: CheckContext = {
+    checkId: '',
     profile: o.profile,
     scheme: schemeFor(o.profile),
     url: o.url,
@@ -57,8 +58,10 @@ export function createContext(o: ContextOptions): CheckContext {
       return send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs: o.timeoutMs ?? o.profile.timeoutMs, signal: o.signal });
     },
     evidence(d, a, label, expected) {
-      return toEvidence(o.url, d, a, label, expected);
+      return toEvidence(o.url, d, a, label, expected, ctx.attachments);
     },
+    refusals: [],
+    attachments: new Map(),
     async baseline(type) {
       const delivery = ctx.delivery(ctx.newMessage(type));
       const attempt = await ctx.send(delivery);

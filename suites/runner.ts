@@ -15,18 +15,21 @@ export interface RunnerOptions {
  */
 export async function runChecks(checks: Check[], ctx: CheckContext, opts: RunnerOptions): Promise<CheckResult[]> {
   const results: CheckResult[] = new Array(checks.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < checks.length && !ctx.signal.aborted) {
-      const i = next++;
-      const check = checks[i];
-      opts.onStart?.(check);
-      results[i] = await runOne(check, ctx);
-      opts.onResult?.(results[i], ++done, checks.length);
-    }
+  const runAt = async (i: number) => {
+    opts.onStart?.(checks[i]);
+    results[i] = await runOne(checks[i], ctx);
+    opts.onResult?.(results[i], ++done, checks.length);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, checks.length)) }, worker));
+  const inPhase = (p: Check['phase']) => checks.map((_, i) => i).filter((i) => (checks[i].phase ?? 'main') === p);
+  const main = inPhase('main');
+  const last = [...inPhase('last'), ...inPhase('final')];
+  let next = 0;
+  const worker = async () => {
+    while (next < main.length && !ctx.signal.aborted) await runAt(main[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, main.length)) }, worker));
+  for (const i of last) if (!ctx.signal.aborted) await runAt(i);
   return results.filter(Boolean);
 }
 
@@ -37,7 +40,7 @@ export async function runOne(check: Check, ctx: CheckContext): Promise<CheckResu
   if (applies !== true) return { ...base, status: 'skip', message: `not applicable: ${applies}`, durationMs: 0 };
   const t0 = performance.now();
   try {
-    const out = await check.run(ctx);
+    const out = await check.run({ ...ctx, checkId: check.id });
     const status = out.status === 'fail' && severity === 'should' ? 'warn' : out.status;
     return { ...base, status, message: out.message, durationMs: Math.round(performance.now() - t0), evidence: out.evidence ?? [], ...(out.counterexample ? { counterexample: out.counterexample } : {}) };
   } catch (e) {

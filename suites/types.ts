@@ -5,7 +5,7 @@ import type { Message } from '../mock-provider/delivery.js';
 import type { ReplayRecipe } from '../mock-provider/recipe.js';
 
 export type Severity = 'must' | 'should';
-/** What a check found. `warn` is never returned by a check: the runner turns a SHOULD `fail` into `warn`. */
+/** What a check found. The runner turns a SHOULD `fail` into `warn`; a MUST check with a SHOULD part may return `warn` itself. */
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 
 /** One request/response pair kept as evidence, plus how to reproduce it. */
@@ -47,7 +47,7 @@ export interface Counterexample {
 }
 
 export interface CheckOutcome {
-  status: 'pass' | 'fail' | 'skip' | 'error';
+  status: 'pass' | 'fail' | 'warn' | 'skip' | 'error';
   message: string;
   evidence?: Evidence[];
   counterexample?: Counterexample;
@@ -71,7 +71,17 @@ export interface Delivery {
   recipe: ReplayRecipe;
 }
 
+/** A request a check expected the receiver to refuse, and what it got (read by status.rejection-is-4xx). */
+export interface Refusal {
+  checkId: string;
+  label: string;
+  d: Delivery;
+  a: Attempt;
+}
+
 export interface CheckContext {
+  /** The check being run (the runner gives each check its own view of the shared context). */
+  checkId: string;
   profile: ProviderProfile;
   scheme: SignatureScheme;
   url: string;
@@ -102,6 +112,10 @@ export interface CheckContext {
    * negative checks). Returns the attempt; callers skip when it was refused.
    */
   baseline(type?: string): Promise<{ accepted: boolean; attempt: Attempt; delivery: Delivery }>;
+  /** Every request some check expected to be refused, with its answer, in the order sent. */
+  refusals: Refusal[];
+  /** Bodies too large to inline in evidence, by the relative path evidence refers to them with. */
+  attachments: Map<string, Buffer>;
 }
 
 export interface Check {
@@ -111,6 +125,12 @@ export interface Check {
   severity(profile: ProviderProfile): Severity;
   /** `true`, or the reason it does not apply (reported as skip). */
   appliesTo(profile: ProviderProfile): true | string;
+  /**
+   * `last`: runs after the main checks, one at a time, for checks that may take the
+   * receiver down (malformed headers, abandoned requests). `final`: after those, for
+   * checks that judge what all the others recorded (status.rejection-is-4xx).
+   */
+  phase?: 'main' | 'last' | 'final';
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }
 

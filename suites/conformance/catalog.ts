@@ -10,9 +10,29 @@ import { staleTimestamp } from './signature/stale-timestamp.js';
 import { futureTimestamp } from './signature/future-timestamp.js';
 import { withinWindow } from './signature/within-window.js';
 import { multipleSignatures } from './signature/multiple-signatures.js';
+import { rejectionIs4xx } from './status/rejection-is-4xx.js';
+import { malformedSignature } from './status/malformed-signature.js';
+import { unknownEventType } from './status/unknown-event-type.js';
+import { contentTypeVariants } from './status/content-type-variants.js';
+import { largePayload } from './status/large-payload.js';
 
 /** Every check, in report order. Adding a family is adding modules here, not changing the runner. */
-export const CATALOG: readonly Check[] = [valid, rawBody, tamperedBody, wrongSecret, missingHeaders, staleTimestamp, futureTimestamp, withinWindow, multipleSignatures];
+export const CATALOG: readonly Check[] = [
+  valid,
+  rawBody,
+  tamperedBody,
+  wrongSecret,
+  missingHeaders,
+  staleTimestamp,
+  futureTimestamp,
+  withinWindow,
+  multipleSignatures,
+  rejectionIs4xx,
+  malformedSignature,
+  unknownEventType,
+  contentTypeVariants,
+  largePayload,
+];
 
 function matches(id: string, pattern: string): boolean {
   return id === pattern || (pattern.endsWith('.') ? id.startsWith(pattern) : id.startsWith(pattern + '.'));

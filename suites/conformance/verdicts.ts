@@ -41,6 +41,7 @@ export async function runCases(ctx: CheckContext, cases: Case[], type?: string):
   for (const c of cases) {
     const d = ctx.delivery(ctx.newMessage(type), c.change);
     const a = await ctx.send(d);
+    if (c.expect === 'refuse') recordRefusal(ctx, c.label, d, a);
     runs.push({ c, d, a, ok: isSuccess(a) === (c.expect === 'accept') });
   }
   return { runs };
@@ -66,4 +67,9 @@ export async function refusalCheck(ctx: CheckContext, cases: Omit<Case, 'expect'
     pass: `refused all ${runs.length}`,
     fail: (bad) => `accepted ${bad.length} of ${runs.length} requests it must refuse: ${listAnswers(bad)}. ${fix}`,
   });
+}
+
+/** Logs a request the check expected to be refused, for status.rejection-is-4xx. */
+export function recordRefusal(ctx: CheckContext, label: string, d: Delivery, a: Attempt): void {
+  ctx.refusals.push({ checkId: ctx.checkId, label, d, a });
 }

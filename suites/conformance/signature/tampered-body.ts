@@ -4,7 +4,7 @@ import { findEvent } from '../../../fixtures/index.js';
 import { isSuccess } from '../../../mock-provider/sender.js';
 import { applyTamper, describeTamper, effectiveTamper, tamperArb, type Tamper } from '../../property/tamper.js';
 import { runProperty } from '../property.js';
-import { REFUSAL, answer, skipBaseline } from '../verdicts.js';
+import { REFUSAL, answer, recordRefusal, skipBaseline } from '../verdicts.js';
 
 interface Sample {
   type: string;
@@ -57,6 +57,7 @@ export const tamperedBody: Check = {
         const sent = withId(applyTamper(s.body, s.tamper), placeholder, id);
         const d = ctx.delivery(ctx.messageWithBody(s.type, signed, id), { variant: 'tampered-body', sentBody: sent.toString('base64') });
         const a = await ctx.send(d);
+        recordRefusal(ctx, 'body changed after signing', d, a);
         return { ok: !isSuccess(a), d, a };
       },
       (s) => ({ type: s.type, change: describeTamper(effectiveTamper(s.body, s.tamper)) }),

@@ -1,0 +1,87 @@
+import type { CheckResult, CheckStatus, Evidence, RunResults } from '../suites/types.js';
+import { countsAgainstVerdict, jsonReplacer } from './results-json.js';
+
+/*
+ * Plain-text pieces shared by the human-readable writers (summary.md, report.html):
+ * how a check is grouped, how an answer or a duration reads, the rerun command.
+ * Nothing here escapes: each writer escapes for its own format.
+ */
+
+export const STATUS_ICON: Record<CheckStatus, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️', error: '💥' };
+
+export interface Groups {
+  /** Count against the verdict (MUST fail/error, MUST skip with --strict), in run order. */
+  failures: CheckResult[];
+  /** SHOULD checks that found something (`warn`, a stray SHOULD `fail`) or could not be judged (SHOULD `error`). */
+  warnings: CheckResult[];
+  /** Skipped and not counted as a failure. */
+  skipped: CheckResult[];
+}
+
+export function groupChecks(checks: CheckResult[], strict: boolean): Groups {
+  const g: Groups = { failures: [], warnings: [], skipped: [] };
+  for (const c of checks) {
+    if (countsAgainstVerdict(c, strict)) g.failures.push(c);
+    else if (c.status === 'warn' || c.status === 'fail' || c.status === 'error') g.warnings.push(c);
+    else if (c.status === 'skip') g.skipped.push(c);
+  }
+  return g;
+}
+
+/** Why a check is in its group, e.g. "MUST · fail" or "MUST · skip (counts as failed with --strict)". */
+export function statusLabel(c: CheckResult, strict: boolean): string {
+  const sev = c.severity.toUpperCase();
+  if (c.status === 'skip' && strict && c.severity === 'must') return `${sev} · skip (counts as failed with --strict)`;
+  if (c.status === 'error' && c.severity === 'should') return `${sev} · error (not judged; does not fail the gate)`;
+  return `${sev} · ${c.status}`;
+}
+
+export function countsLine(s: RunResults['summary']): string {
+  return `${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`;
+}
+
+export function duration(msValue: number): string {
+  if (!Number.isFinite(msValue)) return String(msValue);
+  if (msValue < 1000) return `${Math.round(msValue)} ms`;
+  if (msValue < 60_000) return `${(msValue / 1000).toFixed(1)} s`;
+  const m = Math.floor(msValue / 60_000);
+  return `${m} min ${Math.round((msValue % 60_000) / 1000)} s`;
+}
+
+/** What the receiver did with one request, e.g. "HTTP 500 after 12 ms". */
+export function answerOf(e: Evidence): string {
+  if (e.response) return `HTTP ${e.response.status} after ${duration(e.response.latencyMs)}`;
+  if (e.error) return `transport error ${e.error.kind}: ${e.error.message} (after ${duration(e.error.latencyMs)})`;
+  return 'no response recorded';
+}
+
+/** Cuts to at most `max` code points (never inside a surrogate pair), marking the cut. */
+export function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const points = Array.from(s);
+  if (points.length <= max) return s;
+  return points.slice(0, Math.max(0, max - 1)).join('') + '…';
+}
+
+/** A counterexample value for humans: strings as they are, the rest as JSON. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value, jsonReplacer, 2) ?? String(value);
+  } catch {
+    // Circular structures: a lossy description beats losing the whole report.
+    return String(value);
+  }
+}
+
+/** POSIX single-quoting, enough for a URL on a copy-paste line. */
+export function shellArg(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function rerunCommand(r: RunResults, checkId: string, seed: number): string {
+  return `hookgate check --provider ${shellArg(r.provider)} --url ${shellArg(r.target)} --only ${checkId} --seed ${seed}`;
+}
+
+/** A curl line longer than this is not shown inline (a large-payload body); replay rebuilds it. */
+export const CURL_INLINE_MAX = 8 * 1024;

@@ -1,0 +1,78 @@
+import type { Check, CheckContext, CheckOutcome, Evidence, Severity } from '../../types.js';
+import type { JsonObject, JsonValue, ProviderProfile } from '../../../fixtures/profile.js';
+import { buildMessage, fullPayloadOfSize } from '../../../fixtures/index.js';
+import { isSuccess } from '../../../mock-provider/sender.js';
+import { ACCEPTANCE, answer, skipBaseline } from '../verdicts.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+interface Step {
+  bytes: number;
+  severity: Severity;
+}
+
+/** The sizes SPEC judges by: what each provider really sends, at the severity it deserves. */
+function steps(p: ProviderProfile, override?: number): { type: string; steps: Step[] } | string {
+  if (p.name === 'dimmy') {
+    const type = 'item.scanned.full_payload';
+    return { type, steps: override ? [{ bytes: override, severity: 'must' }] : [{ bytes: MiB, severity: 'must' }, { bytes: 5 * MiB, severity: 'should' }] };
+  }
+  if (p.name === 'omnisales') return { type: 'order.created', steps: [{ bytes: override ?? 256 * KiB, severity: 'should' }] };
+  if (override) return { type: p.events[0].example, steps: [{ bytes: override, severity: 'should' }] };
+  return 'OptiPick payloads are small (an id to fetch details with); pass --large-size to test anyway';
+}
+
+/** `data` padded to make the whole body about `bytes`: Dimmy's real full item, else an order with many line items. */
+function largeData(ctx: CheckContext, type: string, bytes: number): JsonObject {
+  if (ctx.profile.name === 'dimmy') return fullPayloadOfSize(bytes);
+  const base = ctx.newMessage(type);
+  const data = JSON.parse(base.body.toString('utf8')) as JsonObject;
+  const inner = (ctx.profile.scheme === 'omnisales-hex' ? (data.data as JsonObject) : data) ?? data;
+  const items: JsonValue[] = [];
+  let size = base.body.length;
+  for (let i = 0; size < bytes; i++) {
+    const item = { product_id: `prod_${100000 + i}`, product_name: `Widget ${i}`, quantity: 1 + (i % 5), price: 9.99 + (i % 100) };
+    items.push(item);
+    size += JSON.stringify(item).length + 1;
+  }
+  return { ...inner, items };
+}
+
+export const largePayload: Check = {
+  id: 'status.large-payload',
+  title: 'accepts correctly signed large payloads',
+  severity: (p) => (p.name === 'dimmy' ? 'must' : 'should'),
+  appliesTo: (p) => {
+    const s = steps(p, 1);
+    return typeof s === 'string' ? s : true;
+  },
+  async run(ctx): Promise<CheckOutcome> {
+    const plan = steps(ctx.profile, ctx.largeSize);
+    if (typeof plan === 'string') return { status: 'skip', message: `not applicable: ${plan}` };
+    if (!ctx.events.includes(plan.type) && ctx.profile.name !== 'optipick') {
+      return { status: 'skip', message: `needs ${plan.type}, which is not among the subscribed --events` };
+    }
+    const base = await ctx.baseline(plan.type);
+    if (!base.accepted) return skipBaseline(base.attempt);
+    const answers: string[] = [];
+    const evidence: Evidence[] = [];
+    let worst: 'pass' | 'warn' | 'fail' = 'pass';
+    for (const step of plan.steps) {
+      const d = ctx.delivery(buildMessage(ctx.profile, plan.type, largeData(ctx, plan.type, step.bytes)), { variant: `large-payload:${step.bytes}` });
+      const a = await ctx.send(d);
+      const size = `${(d.request.body.length / KiB).toFixed(0)} kB`;
+      answers.push(`${size} (${step.severity.toUpperCase()}) → ${answer(a)}`);
+      if (!isSuccess(a)) {
+        evidence.push(ctx.evidence(d, a, `${plan.type} of ${size}`, ACCEPTANCE));
+        worst = step.severity === 'must' ? 'fail' : worst === 'fail' ? 'fail' : 'warn';
+      }
+    }
+    if (worst === 'pass') return { status: 'pass', message: `accepted ${answers.join('; ')}` };
+    return {
+      status: worst,
+      message: `refused a correctly signed large payload: ${answers.join('; ')}. Raise the body limit on the webhook route (e.g. express.raw({ type: 'application/json', limit: '10mb' }); Express and body-parser default to 100 kB).`,
+      evidence,
+    };
+  },
+};

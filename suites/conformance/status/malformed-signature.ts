@@ -1,0 +1,45 @@
+import type { Check, CheckOutcome, Evidence } from '../../types.js';
+import { isSuccess } from '../../../mock-provider/sender.js';
+import { ACCEPTANCE, REFUSAL, answer, recordRefusal, skipBaseline } from '../verdicts.js';
+
+/**
+ * Each malformed signature value must be refused, and a valid request right after
+ * it must still be served: a receiver that throws on a bad header (timingSafeEqual
+ * on unequal lengths, ASCII-only decoding) may answer 500 or die altogether.
+ * The non-ASCII value goes last because it is the one most likely to kill the process.
+ */
+export const malformedSignature: Check = {
+  id: 'status.malformed-signature',
+  title: 'survives malformed signature headers and keeps serving',
+  severity: () => 'must',
+  appliesTo: () => true,
+  phase: 'last',
+  async run(ctx): Promise<CheckOutcome> {
+    const base = await ctx.baseline();
+    if (!base.accepted) return skipBaseline(base.attempt);
+    const header = ctx.scheme.headerNames({ headerStyle: ctx.headerStyle }).signature;
+    const values = ctx.scheme.malformedSignatures().sort((a, b) => Number(a.name === 'non-ascii') - Number(b.name === 'non-ascii'));
+    const accepted: Evidence[] = [];
+    const answers: string[] = [];
+    for (const m of values) {
+      const d = ctx.delivery(ctx.newMessage(), { variant: `malformed:${m.name}`, setHeaders: { [header]: m.value } });
+      const a = await ctx.send(d);
+      recordRefusal(ctx, m.description, d, a);
+      answers.push(`${m.name} → ${answer(a)}`);
+      if (isSuccess(a)) accepted.push(ctx.evidence(d, a, m.description, REFUSAL));
+      const next = ctx.delivery(ctx.newMessage());
+      const after = await ctx.send(next);
+      if (!isSuccess(after)) {
+        return {
+          status: 'fail',
+          message: `stopped serving after ${m.description} (it got ${answer(a)}; the next correctly signed request got ${answer(after)}). A malformed header must be a 4xx, never an exception that breaks the connection or the process: check the value's format and length before decoding or comparing it.`,
+          evidence: [...accepted, ctx.evidence(d, a, m.description, REFUSAL), ctx.evidence(next, after, 'the next correctly signed request', ACCEPTANCE)],
+        };
+      }
+    }
+    if (accepted.length) {
+      return { status: 'fail', message: `accepted ${accepted.length} malformed signature header(s): ${answers.join('; ')}`, evidence: accepted };
+    }
+    return { status: 'pass', message: `refused all ${values.length} malformed values and kept serving (${answers.join('; ')})` };
+  },
+};
