@@ -14,12 +14,7 @@
  *   terminal escape or a "Trojan Source" reordering shows as what it is.
  */
 
-// C0/C1 controls except \t \n \r, DEL, line/paragraph separators, bidi embeddings/overrides/isolates.
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-export function showInvisible(s: string): string {
-  return s.replace(INVISIBLE, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
-}
+import { showInvisible } from './report-text.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 

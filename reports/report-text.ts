@@ -4,7 +4,7 @@ import { countsAgainstVerdict, jsonReplacer } from './results-json.js';
 /*
  * Plain-text pieces shared by the human-readable writers (summary.md, report.html):
  * how a check is grouped, how an answer or a duration reads, the rerun command.
- * Nothing here escapes: each writer escapes for its own format.
+ * Nothing here escapes for a format: each writer does that for its own.
  */
 
 export const STATUS_ICON: Record<CheckStatus, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️', error: '💥' };
@@ -61,6 +61,17 @@ export function cut(s: string, max: number): string {
   const points = Array.from(s);
   if (points.length <= max) return s;
   return points.slice(0, Math.max(0, max - 1)).join('') + '…';
+}
+
+// C0/C1 controls except \t \n \r, DEL, line/paragraph separators, bidi embeddings/overrides/isolates.
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Writes control and bidi-override characters as `\uXXXX`, so a terminal escape or
+ * a "Trojan Source" reordering in what the receiver sent shows as what it is.
+ */
+export function showInvisible(s: string): string {
+  return s.replace(INVISIBLE, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 /** A counterexample value for humans: strings as they are, the rest as JSON. */
