@@ -21,10 +21,13 @@ export function registerCheck(program: Command, io: Io, setCode: (c: number) => 
     .option('--header-style <style>', 'svix (svix-* headers) | standard (webhook-* headers)')
     .option('--large-size <bytes>', 'payload size for status.large-payload')
     .option('--strict', 'a MUST check that is skipped counts as failed')
-    .option('--start <cmd>', 'start the receiver with this shell command (PORT and HOOKGATE_SECRET injected)')
+    .option('--start <cmd>', 'start the receiver with this shell command (PORT, HOOKGATE_SECRET, HOOKGATE_API_URL, HOOKGATE_API_KEY injected)')
     .option('--ready-url <url>', 'with --start: ready when this URL answers (default: when --url\'s port accepts connections)')
     .option('--ready-timeout <seconds>', 'with --start: how long to wait for readiness (default 30)')
     .option('--concurrency <n>', 'checks run at once (default 4)')
+    .option('--effects-url <url>', "the receiver's test hook: GET returns a JSON array of processed dedup keys")
+    .option('--api-port <n>', 'port of the fetch-back REST API hookgate serves (OptiPick, Dimmy; default random)')
+    .option('--settle-ms <n>', 'how long to wait for asynchronous processing before judging (default 500)')
     .option('--list', 'list the check catalog and exit')
     .addHelpText(
       'after',

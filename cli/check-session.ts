@@ -15,6 +15,10 @@ import { freePort, startReceiver, type ReceiverProcess } from '../suites/receive
 import { summarize } from '../reports/results-json.js';
 import type { RunResults } from '../suites/types.js';
 import { TOOL_VERSION } from './version.js';
+import { randomBytes } from 'node:crypto';
+import { createFetchBackApi, serveFetchBack, type FetchBackApi, type FetchBackServer } from '../mock-provider/rest-api/index.js';
+import { effectsObserver } from '../suites/observe/effects-url.js';
+import { fetchBackObserver } from '../suites/observe/fetch-back.js';
 
 export interface CheckOpts {
   provider?: string;
@@ -34,6 +38,9 @@ export interface CheckOpts {
   largeSize?: number;
   concurrency: number;
   list: boolean;
+  effectsUrl?: string;
+  apiPort?: number;
+  settleMs: number;
 }
 
 function subscribedTypes(profile: ProviderProfile, events: string[] | undefined): string[] {
@@ -65,6 +72,7 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
   const events = subscribedTypes(profile, o.events);
   const checks = selectChecks(o.only, o.skip);
   if (o.readyUrl) requireUrl(o.readyUrl, '--ready-url');
+  if (o.effectsUrl) requireUrl(o.effectsUrl, '--effects-url');
   const outDir = prepareOutDir(o.out, io.cwd);
   const secret = checkSecret(profile, o.secret, Boolean(o.start), io);
   const seed = o.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -75,12 +83,21 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   let receiver: ReceiverProcess | undefined;
+  let apiServer: FetchBackServer | undefined;
+  let api: FetchBackApi | undefined;
+  // Any non-empty key is accepted; a fresh one per run keeps receivers from hard-coding it.
+  const apiKey = 'hgk_' + randomBytes(12).toString('hex');
   try {
+    if (profile.restRoutes.length) {
+      api = createFetchBackApi(profile, { seed });
+      apiServer = await startApi(api, o.apiPort);
+      io.err(`fetch-back API: ${apiServer.url} (any non-empty X-API-KEY${o.start ? '; given to the receiver as HOOKGATE_API_URL / HOOKGATE_API_KEY' : ''})\n`);
+    }
     if (o.start) {
       const port = url.port || (url.protocol === 'https:' ? '443' : '80');
       receiver = await startReceiver({
         command: o.start,
-        env: { HOOKGATE_SECRET: secret.value, PORT: port },
+        env: { HOOKGATE_SECRET: secret.value, PORT: port, ...(apiServer ? { HOOKGATE_API_URL: apiServer.url, HOOKGATE_API_KEY: apiKey } : {}) },
         cwd: io.cwd,
         readyUrl: o.readyUrl,
         port: Number(port),
@@ -99,6 +116,11 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       largeSize: o.largeSize,
       signal: abort.signal,
       webhookId: newWebhookId(),
+      observation: {
+        settleMs: o.settleMs,
+        effects: o.effectsUrl ? effectsObserver(o.effectsUrl) : undefined,
+        fetchBack: api && apiServer ? { observer: fetchBackObserver(api, apiServer.url), counts: api } : undefined,
+      },
     });
     await assertReachable(ctx, url);
     const results = await runChecks(checks, ctx, {
@@ -129,6 +151,7 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
     await receiver?.stop();
+    await apiServer?.close();
   }
 }
 
@@ -138,5 +161,16 @@ async function assertReachable(ctx: ReturnType<typeof createContext>, url: URL):
   const a = await ctx.send(d);
   if (a.outcome.kind === 'error' && (a.outcome.error === 'refused' || a.outcome.error === 'dns')) {
     throw new HookgateError('UNREACHABLE', `cannot reach ${url.origin}: ${a.outcome.error === 'refused' ? 'connection refused' : a.outcome.message}`, 'is the receiver running? check the host and port in --url, or use --start');
+  }
+}
+
+async function startApi(api: FetchBackApi, port: number | undefined): Promise<FetchBackServer> {
+  try {
+    return await serveFetchBack(api, { port: port ?? 0 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new HookgateError('PORT_IN_USE', `--api-port ${port} is already in use`, 'pick another port, or omit --api-port for a random one');
+    }
+    throw e;
   }
 }

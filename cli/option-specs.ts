@@ -33,6 +33,9 @@ export const CHECK_OPTIONS: OptSpec[] = [
   { key: 'largeSize', type: 'int', min: 1 },
   { key: 'concurrency', type: 'int', min: 1, default: 4 },
   { key: 'list', type: 'bool', default: false },
+  { key: 'effectsUrl', type: 'string' },
+  { key: 'apiPort', type: 'int', min: 0 },
+  { key: 'settleMs', type: 'int', min: 0, max: 60_000, default: 500 },
 ];
 
 export const REPLAY_OPTIONS: OptSpec[] = [

@@ -18,6 +18,8 @@ export interface OptSpec {
   choices?: readonly string[];
   /** Lowest accepted value for ints. */
   min?: number;
+  /** Highest accepted value for ints (bounds waits a typo could make endless). */
+  max?: number;
 }
 
 export const CONFIG_FILE = 'hookgate.config.json';
@@ -76,7 +78,9 @@ function convert(spec: OptSpec, raw: unknown, source: string): unknown {
       throw bad('true or false');
     case 'int': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-      if (!Number.isSafeInteger(n) || (spec.min !== undefined && n < spec.min)) throw bad(spec.min !== undefined ? `an integer ≥ ${spec.min}` : 'an integer');
+      if (!Number.isSafeInteger(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+        throw bad(spec.min !== undefined ? `an integer from ${spec.min}${spec.max !== undefined ? ` to ${spec.max}` : ' up'}` : 'an integer');
+      }
       return n;
     }
     case 'list': {

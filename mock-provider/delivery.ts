@@ -8,6 +8,8 @@ export interface Message {
   /** The dedup key: `svix-id` for Svix providers, the envelope `id` for OmniSales. */
   messageId: string;
   body: Buffer;
+  /** The id(s) inside the data a receiver acts on (fetch-back counts by it); ','-joined when several. */
+  entityId?: string;
 }
 
 /** Per-endpoint facts that are not part of the message: OmniSales's X-Webhook-ID names the endpoint configuration. */

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 
-export interface OutgoingRequest { url: string; headers: Record<string, string>; body: Buffer; method?: 'POST' }
+export interface OutgoingRequest { url: string; headers: Record<string, string>; body: Buffer; method?: 'POST' | 'GET' }
 export type TransportErrorKind = 'refused' | 'reset' | 'timeout' | 'dns' | 'aborted' | 'other';
 export type AttemptOutcome =
   | { kind: 'response'; status: number; headers: Record<string, string>; body: Buffer; bodyBytes: number; truncated: boolean }
@@ -68,7 +68,7 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Att
       let responded = false;
       let r: http.ClientRequest;
       try {
-        r = (isHttps ? https : http).request(url, { method: 'POST', headers, agent: viaAgent });
+        r = (isHttps ? https : http).request(url, { method: req.method ?? 'POST', headers, agent: viaAgent });
       } catch (err) {
         // node validates header names/values synchronously; a request it refuses to build never left us.
         return settle(transportError(err));

@@ -33,7 +33,7 @@ export function checkDetails(r: RunResults, c: CheckResult): string {
   const label = [judged ? 'fix' : '', c.counterexample ? 'counterexample' : '', c.evidence.length ? `evidence (${c.evidence.length})` : '']
     .filter(Boolean)
     .join(' · ');
-  return `<details class="detail"><summary>${esc(label.charAt(0).toUpperCase() + label.slice(1))}</summary>${parts.join('\n')}</details>`;
+  return `<details><summary>${esc(label.charAt(0).toUpperCase() + label.slice(1))}</summary>${parts.join('\n')}</details>`;
 }
 
 function counterexample(r: RunResults, id: string, ce: Counterexample): string {
@@ -52,8 +52,10 @@ function evidence(id: string, e: Evidence, n: number, total: number): string {
   const out = [
     `<div class="ev"><h4>Evidence ${n}/${total}: ${esc(e.label)}</h4>`,
     `<dl class="kv"><dt>expected</dt><dd>${esc(e.expected)}</dd><dt>actual</dt><dd>${answerHtml(e)}</dd></dl>`,
+    '<div class="io"><div>',
     `<h4>Request</h4><pre>${esc(reqHead)}</pre>`,
     `<pre>${esc(req.body)}</pre><p class="title">body: ${req.bodyBytes} bytes${shown}</p>`,
+    '</div><div>',
   ];
   if (e.response) {
     const s = e.response;
@@ -64,8 +66,10 @@ function evidence(id: string, e: Evidence, n: number, total: number): string {
     );
   } else if (e.error) {
     out.push(`<h4>Transport error</h4><pre>${esc(`${e.error.kind}: ${e.error.message}\nafter ${duration(e.error.latencyMs)}`)}</pre>`);
+  } else {
+    out.push('<h4>Response</h4><p class="title">none recorded</p>');
   }
-  out.push('<h4>Reproduce</h4>');
+  out.push('</div></div>', '<h4>Reproduce</h4>');
   if (e.curl.length <= CURL_HTML_MAX) {
     out.push(command(e.curl), '<p class="title">The curl line keeps the original timestamp and goes stale after 5 minutes; <code>hookgate replay</code> re-signs with <code>HOOKGATE_SECRET</code>:</p>');
   } else {

@@ -48,23 +48,27 @@ button { font: inherit; font-size: .85rem; padding: 3px 10px; border-radius: 6px
 button:hover { border-color: var(--muted); }
 .js-only { display: none; }
 .js .js-only { display: inline-block; }
+.js .toolbar.js-only { display: flex; }
 table.checks { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); border-radius: 8px; table-layout: fixed; }
 .checks th, .checks td { text-align: left; vertical-align: top; padding: 8px 10px; border-bottom: 1px solid var(--line); }
 .checks th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-.checks col.c-status { width: 92px; } .checks col.c-id { width: 30%; } .checks col.c-sev { width: 78px; } .checks col.c-dur { width: 78px; }
-.checks tr:last-child td { border-bottom: 0; }
+.checks col.c-status { width: 104px; } .checks col.c-id { width: 30%; } .checks col.c-sev { width: 92px; } .checks col.c-dur { width: 96px; }
+.checks tr:last-child td, .checks tr.has-detail td { border-bottom: 0; }
+.checks tr.detail-row td { padding-top: 0; }
+.checks .message { white-space: pre-line; }
 .checks .title { color: var(--muted); font-size: .85rem; }
 .checks .msg { overflow-wrap: anywhere; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: .8rem; font-weight: 700; text-transform: uppercase; }
+.badge { display: inline-block; white-space: nowrap; padding: 1px 8px; border-radius: 999px; font-size: .8rem; font-weight: 700; text-transform: uppercase; }
 .badge.pass { color: var(--pass); background: var(--pass-bg); } .badge.fail { color: var(--fail); background: var(--fail-bg); }
 .badge.warn { color: var(--warn); background: var(--warn-bg); } .badge.skip { color: var(--skip); background: var(--skip-bg); }
 .badge.error { color: var(--error); background: var(--error-bg); }
 tr.st-fail td:first-child { box-shadow: inset 4px 0 var(--fail); } tr.st-error td:first-child { box-shadow: inset 4px 0 var(--error); }
 tr.st-warn td:first-child { box-shadow: inset 4px 0 var(--warn); }
+.detail-row details { margin: 0 0 4px 94px; }
+.io { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 0 16px; }
 details { margin-top: 6px; }
 summary { cursor: pointer; color: var(--muted); font-size: .9rem; }
 details[open] > summary { margin-bottom: 6px; }
-.detail { border-top: 1px dashed var(--line); padding-top: 6px; }
 .advice p { margin: 4px 0; }
 .ev { border: 1px solid var(--line); border-radius: 8px; padding: 4px 12px 8px; margin: 10px 0; }
 .ev h4 { margin-top: 8px; }
@@ -78,11 +82,17 @@ details[open] > summary { margin-bottom: 6px; }
 footer { color: var(--muted); font-size: .85rem; margin: 24px 0; }
 @media (max-width: 720px) {
   main { padding: 10px; }
+  .io { grid-template-columns: minmax(0, 1fr); }
+  .detail-row details { margin: 0; }
   .checks, .checks tbody, .checks tr, .checks td { display: block; width: 100%; }
   .checks thead, .checks colgroup { display: none; }
   .checks tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
+  .checks tr.check { display: flex; flex-wrap: wrap; align-items: baseline; }
+  .checks tr.has-detail { border-bottom: 0; padding-bottom: 0; }
+  .checks tr.check td { order: 4; }
+  .checks tr.check td.status { order: 1; } .checks tr.check td.sev { order: 2; } .checks tr.check td.dur { order: 3; }
   .checks td { border: 0; padding: 3px 12px; }
-  .checks td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: .8rem; }
+  .checks td.status, .checks td.sev, .checks td.dur { display: inline-block; width: auto; padding-right: 0; color: var(--muted); font-size: .85rem; }
   tr.st-fail td:first-child, tr.st-error td:first-child, tr.st-warn td:first-child { box-shadow: none; }
   tr.st-fail, tr.st-error, tr.st-warn { border-left: 4px solid var(--fail); }
   tr.st-warn { border-left-color: var(--warn); } tr.st-error { border-left-color: var(--error); }

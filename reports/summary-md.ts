@@ -88,8 +88,11 @@ function checkBlock(r: RunResults, c: CheckResult, strict: boolean): string {
 }
 
 function receiverAnswer(e: Evidence): string {
-  let s = `${mdText(answerOf(e))} to ${mdText(e.label)} (expected ${mdText(e.expected)})`;
-  if (e.response && e.response.body !== '') s += ` — body: ${mdText(cut(e.response.body, BODY_PREVIEW_MAX))}`;
+  let s = `${mdText(answerOf(e))}; expected ${mdText(e.expected)} (request: ${mdText(e.label)})`;
+  if (e.response && e.response.body !== '') {
+    const more = e.response.bodyBytes > BODY_PREVIEW_MAX ? ` (${e.response.bodyBytes} bytes; start shown)` : '';
+    s += `\n- **Response body${more}:** ${mdText(cut(e.response.body, BODY_PREVIEW_MAX))}`;
+  }
   return s;
 }
 

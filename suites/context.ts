@@ -4,7 +4,9 @@ import { schemeFor, type HeaderStyle } from '../mock-provider/signing/index.js';
 import { buildFromRecipe, type ReplayRecipe } from '../mock-provider/recipe.js';
 import { send, isSuccess } from '../mock-provider/sender.js';
 import type { Message } from '../mock-provider/delivery.js';
-import type { CheckContext, Delivery, RecipeChange } from './types.js';
+import type { CheckContext, Delivery, Observation, RecipeChange } from './types.js';
+import { findEvent } from '../fixtures/index.js';
+import fc from 'fast-check';
 import { toEvidence } from './evidence.js';
 
 export interface ContextOptions {
@@ -21,11 +23,13 @@ export interface ContextOptions {
   webhookId: string;
   /** Per-request timeout; the provider's by default. */
   timeoutMs?: number;
+  observation?: Partial<Observation>;
 }
 
 /** The services a check gets: message factory, variant builder, a sender bound to the target, evidence. */
 export function createContext(o: ContextOptions): CheckContext {
   const env = { profile: o.profile, secret: o.secret, webhookId: o.webhookId };
+  let counter = 0;
   const ctx: CheckContext = {
     checkId: '',
     profile: o.profile,
@@ -38,7 +42,11 @@ export function createContext(o: ContextOptions): CheckContext {
     largeSize: o.largeSize,
     signal: o.signal,
     newMessage(type = o.events[0], data?: JsonObject): Message {
-      return buildMessage(o.profile, type, data);
+      // Generated data gives every message its own entity ids, so fetch-back counts of one
+      // check's messages never include another's (catalog examples all share one id).
+      const def = findEvent(o.profile, type);
+      const d = data ?? (def ? fc.sample(def.arbitrary(), { numRuns: 1, seed: o.seed + ++counter })[0] : undefined);
+      return buildMessage(o.profile, type, d);
     },
     messageWithBody(type, body, messageId) {
       return { type, messageId, body };
@@ -54,14 +62,18 @@ export function createContext(o: ContextOptions): CheckContext {
       };
       return { msg, recipe, request: buildFromRecipe(env, recipe) };
     },
-    send(d) {
-      return send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs: o.timeoutMs ?? o.profile.timeoutMs, signal: o.signal });
+    async send(d) {
+      const a = await send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs: o.timeoutMs ?? o.profile.timeoutMs, signal: o.signal });
+      if (d.recipe.variant === 'valid') ctx.validAttempts.push(a);
+      return a;
     },
     evidence(d, a, label, expected) {
       return toEvidence(o.url, d, a, label, expected, ctx.attachments);
     },
     refusals: [],
     attachments: new Map(),
+    validAttempts: [],
+    observation: { settleMs: 500, sawDuplicateFlag: false, ...o.observation },
     async baseline(type) {
       const delivery = ctx.delivery(ctx.newMessage(type));
       const attempt = await ctx.send(delivery);

@@ -3,6 +3,8 @@ import type { SignatureScheme, HeaderStyle, SignedRequest } from '../mock-provid
 import type { Attempt } from '../mock-provider/sender.js';
 import type { Message } from '../mock-provider/delivery.js';
 import type { ReplayRecipe } from '../mock-provider/recipe.js';
+import type { Observer } from './observe/observer.js';
+import type { FetchCounts } from './observe/fetch-back.js';
 
 export type Severity = 'must' | 'should';
 /** What a check found. The runner turns a SHOULD `fail` into `warn`; a MUST check with a SHOULD part may return `warn` itself. */
@@ -116,6 +118,19 @@ export interface CheckContext {
   refusals: Refusal[];
   /** Bodies too large to inline in evidence, by the relative path evidence refers to them with. */
   attachments: Map<string, Buffer>;
+  /** Every correctly signed ('valid') delivery's attempt, for timeout.latency-budget. */
+  validAttempts: Attempt[];
+  observation: Observation;
+}
+
+/** What can show that the receiver processed a message (SPEC "Observation"), shared by the whole run. */
+export interface Observation {
+  effects?: Observer;
+  fetchBack?: { observer: Observer; counts: FetchCounts };
+  /** How long to wait for asynchronous processing before judging. */
+  settleMs: number;
+  /** Set once the receiver answered any redelivery with OmniSales's `{"duplicate": true}`. */
+  sawDuplicateFlag: boolean;
 }
 
 export interface Check {

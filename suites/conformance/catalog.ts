@@ -15,6 +15,11 @@ import { malformedSignature } from './status/malformed-signature.js';
 import { unknownEventType } from './status/unknown-event-type.js';
 import { contentTypeVariants } from './status/content-type-variants.js';
 import { largePayload } from './status/large-payload.js';
+import { redelivery } from './dedup/redelivery.js';
+import { concurrent } from './dedup/concurrent.js';
+import { distinctEvents } from './dedup/distinct-events.js';
+import { latencyBudget } from './timeout/latency-budget.js';
+import { abandonedRequest } from './timeout/abandoned-request.js';
 
 /** Every check, in report order. Adding a family is adding modules here, not changing the runner. */
 export const CATALOG: readonly Check[] = [
@@ -32,6 +37,11 @@ export const CATALOG: readonly Check[] = [
   unknownEventType,
   contentTypeVariants,
   largePayload,
+  redelivery,
+  concurrent,
+  distinctEvents,
+  latencyBudget,
+  abandonedRequest,
 ];
 
 function matches(id: string, pattern: string): boolean {

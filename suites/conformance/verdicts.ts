@@ -27,6 +27,8 @@ export interface CaseRun {
   d: Delivery;
   a: Attempt;
   ok: boolean;
+  /** Refused, but the observer saw it processed anyway. */
+  processed?: boolean;
 }
 
 /**
@@ -44,7 +46,26 @@ export async function runCases(ctx: CheckContext, cases: Case[], type?: string):
     if (c.expect === 'refuse') recordRefusal(ctx, c.label, d, a);
     runs.push({ c, d, a, ok: isSuccess(a) === (c.expect === 'accept') });
   }
+  await markProcessedForgeries(ctx, runs);
   return { runs };
+}
+
+/**
+ * With an observer present, a refused forgery must also not have been processed: a
+ * receiver that answers 401 but acts on the body anyway is still forgeable.
+ */
+async function markProcessedForgeries(ctx: CheckContext, runs: CaseRun[]): Promise<void> {
+  const { effects, fetchBack, settleMs } = ctx.observation;
+  const observer = effects ?? (fetchBack && fetchBack.counts.totalFetches() > 0 ? fetchBack.observer : undefined);
+  const forged = runs.filter((r) => r.c.expect === 'refuse' && r.ok);
+  if (!observer || forged.length === 0) return;
+  await new Promise((r) => setTimeout(r, settleMs));
+  for (const r of forged) {
+    if ((await observer.processed(r.d.msg)) > 0) {
+      r.ok = false;
+      r.processed = true;
+    }
+  }
 }
 
 /** Pass/fail from case runs, with evidence for every wrong answer. */
@@ -56,7 +77,7 @@ export function judgeCases(ctx: CheckContext, runs: CaseRun[], what: { pass: str
 }
 
 export function listAnswers(runs: CaseRun[]): string {
-  return runs.map((r) => `${r.c.label} → ${answer(r.a)}`).join('; ');
+  return runs.map((r) => `${r.c.label} → ${answer(r.a)}${r.processed ? ' but processed it' : ''}`).join('; ');
 }
 
 /** Negative checks: every case must be refused. */
@@ -65,7 +86,7 @@ export async function refusalCheck(ctx: CheckContext, cases: Omit<Case, 'expect'
   if (baseline) return baseline;
   return judgeCases(ctx, runs, {
     pass: `refused all ${runs.length}`,
-    fail: (bad) => `accepted ${bad.length} of ${runs.length} requests it must refuse: ${listAnswers(bad)}. ${fix}`,
+    fail: (bad) => `${bad.some((r) => r.processed) ? "accepted or processed" : "accepted"} ${bad.length} of ${runs.length} requests it must refuse: ${listAnswers(bad)}. ${fix}`,
   });
 }
 

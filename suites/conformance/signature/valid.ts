@@ -20,14 +20,14 @@ export const valid: Check = {
     for (const [i, type] of ctx.events.entries()) {
       const def = findEvent(ctx.profile, type);
       const samples = def ? fc.sample(def.arbitrary(), { numRuns: SAMPLES_PER_TYPE, seed: ctx.seed + i }) : [];
-      for (const data of [undefined, ...samples]) {
+      for (const [j, data] of [def?.exampleData(), ...samples].entries()) {
         const d = ctx.delivery(ctx.newMessage(type, data));
         const a = await ctx.send(d);
         sent++;
         if (!isSuccess(a)) {
           if (!refusedTypes.includes(type)) refusedTypes.push(type);
           firstRefusal ||= answer(a);
-          if (failures.length < 5) failures.push(ctx.evidence(d, a, `${type}${data ? ' (generated data)' : ' (catalog example)'}`, ACCEPTANCE));
+          if (failures.length < 5) failures.push(ctx.evidence(d, a, `${type}${j > 0 ? ' (generated data)' : ' (catalog example)'}`, ACCEPTANCE));
           if (failures.length === 1 && a.outcome.kind === 'error' && a.outcome.error === 'refused') {
             return { status: 'fail', message: `the receiver refused the connection (${answer(a)})`, evidence: failures };
           }

@@ -1,0 +1,44 @@
+import type { Check, CheckContext, CheckOutcome, Evidence } from '../../types.js';
+import type { Attempt } from '../../../mock-provider/sender.js';
+
+/** Own deliveries on top of the run's, so the check stands alone under --only. */
+const OWN = 5;
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+const isTimeout = (a: Attempt) => a.outcome.kind === 'error' && a.outcome.error === 'timeout';
+
+function tooSlow(ctx: CheckContext, evidence: Evidence[]): CheckOutcome {
+  return {
+    status: 'fail',
+    message: `a valid delivery got no answer within the provider's ${ctx.profile.timeoutMs / 1000} s timeout: the provider counts it as failed and retries it. Answer 2xx first and process asynchronously (a queue).`,
+    evidence,
+  };
+}
+
+export const latencyBudget: Check = {
+  id: 'timeout.latency-budget',
+  title: "answers every valid delivery within the provider's timeout",
+  severity: () => 'must',
+  appliesTo: () => true,
+  phase: 'final',
+  async run(ctx): Promise<CheckOutcome> {
+    for (let i = 0; i < OWN && !ctx.signal.aborted; i++) {
+      const d = ctx.delivery(ctx.newMessage());
+      const a = await ctx.send(d);
+      // A receiver slower than the timeout costs one timeout here, not five.
+      if (isTimeout(a)) return tooSlow(ctx, [ctx.evidence(d, a, 'valid delivery', `an answer within ${ctx.profile.timeoutMs / 1000} s`)]);
+    }
+    if (ctx.validAttempts.some(isTimeout)) return tooSlow(ctx, []);
+    const ms = ctx.validAttempts.filter((a) => a.outcome.kind === 'response').map((a) => a.latencyMs).sort((x, y) => x - y);
+    const budget = ctx.profile.timeoutMs;
+    const max = ms.at(-1) ?? 0;
+    const figures = `p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms, max ${max.toFixed(0)} ms over ${ms.length} valid deliveries (timeout ${budget / 1000} s)`;
+    if (max > budget) return { status: 'fail', message: `${figures}: above the timeout the provider counts the delivery as failed and retries it.` };
+    if (max > budget / 2) return { status: 'warn', message: `${figures}: the slowest answer used more than half the timeout. Answer 2xx first and process asynchronously, or a slow day turns into retries.` };
+    return { status: 'pass', message: figures };
+  },
+};

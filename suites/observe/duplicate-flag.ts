@@ -1,0 +1,15 @@
+import type { Attempt } from '../../mock-provider/sender.js';
+
+/**
+ * OmniSales's best-practice answer to a duplicate: 200 `{"received": true, "duplicate": true}`.
+ * A convention, not protocol, so it only ever counts as evidence when present.
+ */
+export function flaggedDuplicate(a: Attempt): boolean {
+  if (a.outcome.kind !== 'response' || a.outcome.status < 200 || a.outcome.status > 299) return false;
+  try {
+    const v = JSON.parse(a.outcome.body.toString('utf8')) as unknown;
+    return typeof v === 'object' && v !== null && (v as { duplicate?: unknown }).duplicate === true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,32 @@
+import { send } from '../../mock-provider/sender.js';
+import type { Observer } from './observer.js';
+
+/**
+ * `--effects-url`: GET returns a JSON array with one entry per processing, each the
+ * message's dedup key (strings; objects with an `id` are accepted too, since test
+ * hooks often log records). An unreadable answer is an error the check reports.
+ */
+export function effectsObserver(url: string, timeoutMs = 5000): Observer {
+  return {
+    kind: 'effects',
+    name: `effects URL ${url}`,
+    async processed(msg) {
+      const keys = await readEffects(url, timeoutMs);
+      return keys.filter((k) => k === msg.messageId).length;
+    },
+  };
+}
+
+export async function readEffects(url: string, timeoutMs: number): Promise<string[]> {
+  const a = await send({ url, headers: { accept: 'application/json' }, body: Buffer.alloc(0), method: 'GET' }, { timeoutMs, maxResponseBytes: 32 * 1024 * 1024 });
+  if (a.outcome.kind !== 'response') throw new Error(`effects URL ${url}: ${a.outcome.message}`);
+  if (a.outcome.status !== 200) throw new Error(`effects URL ${url} answered HTTP ${a.outcome.status}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(a.outcome.body.toString('utf8'));
+  } catch {
+    throw new Error(`effects URL ${url} did not answer JSON`);
+  }
+  if (!Array.isArray(value)) throw new Error(`effects URL ${url} must answer a JSON array of dedup keys`);
+  return value.map((e) => (typeof e === 'string' ? e : e && typeof e === 'object' && 'id' in e ? String((e as { id: unknown }).id) : String(e)));
+}
