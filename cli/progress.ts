@@ -19,6 +19,6 @@ export function verdictText(r: RunResults, outDir: string): string {
   ];
   for (const c of failed) lines.push(`  ✗ ${c.id}: ${printable(c.message)}`);
   for (const c of warned) lines.push(`  ! ${c.id}: ${printable(c.message)}`);
-  lines.push(`reports: ${outDir}/results.json, ${outDir}/junit.xml`);
+  lines.push(`reports: ${outDir}/report.html (open in a browser), summary.md, results.json, junit.xml`);
   return lines.join('\n') + '\n';
 }

@@ -4,6 +4,8 @@ import { HookgateError } from '../fixtures/hookgate-error.js';
 import type { RunResults } from '../suites/types.js';
 import { resultsJson } from '../reports/results-json.js';
 import { junitXml } from '../reports/junit.js';
+import { summaryMarkdown } from '../reports/summary-md.js';
+import { reportHtml } from '../reports/report-html.js';
 
 /** Fails early (exit 2) when the report folder cannot be written, before any request is sent. */
 export function prepareOutDir(out: string, cwd: string): string {
@@ -30,6 +32,8 @@ export function writeReports(dir: string, r: RunResults, opts: { strict: boolean
   const files: [string, string][] = [
     ['results.json', resultsJson(r)],
     ['junit.xml', junitXml(r, { strict: opts.strict })],
+    ['summary.md', summaryMarkdown(r, { strict: opts.strict })],
+    ['report.html', reportHtml(r, { strict: opts.strict })],
   ];
   for (const [name, text] of files) writeFileSync(join(dir, name), text);
   return { files: files.map(([n]) => join(dir, n)) };

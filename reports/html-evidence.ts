@@ -2,7 +2,7 @@ import type { CheckResult, Counterexample, Evidence, RunResults } from '../suite
 import { fixFor } from './fixes.js';
 import { replayRef } from './junit.js';
 import { esc, richText, stripAnsi, tail } from './html-escape.js';
-import { answerOf, CURL_INLINE_MAX, describeValue, duration, rerunCommand } from './report-text.js';
+import { answerOf, CURL_INLINE_MAX, cut, describeValue, duration, rerunCommand } from './report-text.js';
 
 /*
  * The expandable part of a check's row in report.html: what it should do and the
@@ -15,6 +15,7 @@ const EVIDENCE_MAX = 12;
 /** Curl lines above this (a large-payload body inline) are not shown; replay rebuilds the request. */
 const CURL_HTML_MAX = CURL_INLINE_MAX * 8;
 const LOG_MAX = 200 * 1024;
+const VALUE_MAX = 16 * 1024;
 
 export function checkDetails(r: RunResults, c: CheckResult): string {
   const judged = c.status === 'fail' || c.status === 'warn' || c.status === 'error';
@@ -39,7 +40,7 @@ export function checkDetails(r: RunResults, c: CheckResult): string {
 function counterexample(r: RunResults, id: string, ce: Counterexample): string {
   return [
     '<h4>Counterexample</h4>',
-    `<pre>${esc(describeValue(ce.value))}</pre>`,
+    `<pre>${esc(cut(describeValue(ce.value), VALUE_MAX))}</pre>`,
     `<dl class="kv"><dt>seed</dt><dd>${ce.seed}</dd><dt>path</dt><dd><code>${esc(ce.path)}</code></dd><dt>runs</dt><dd>${ce.numRuns}, shrunk ${ce.shrinks} times</dd></dl>`,
     command(rerunCommand(r, id, ce.seed)),
   ].join('\n');

@@ -82,7 +82,8 @@ function banner(r: RunResults, strict: boolean): string {
   const notices: string[] = [];
   if (r.interrupted) notices.push('<p class="notice">⚠ The run was interrupted: these results are partial.</p>');
   if (strict) notices.push('<p class="notice">--strict: a skipped MUST check counts as failed.</p>');
-  const because = pass ? 'every MUST check passed' : `${failing(r, strict)} MUST check(s) failed or errored`;
+  const n = failing(r, strict);
+  const because = pass ? 'no MUST check failed' : `${n} MUST check${n === 1 ? '' : 's'} ${strict ? 'failed, errored or skipped' : 'failed or errored'}`;
   return [
     `<header class="banner ${pass ? 'pass' : 'fail'}">`,
     `<h1 id="verdict">${pass ? '✓ PASS' : '✗ FAIL'}</h1>`,

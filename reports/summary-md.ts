@@ -51,7 +51,7 @@ export function summaryMarkdown(r: RunResults, opts: SummaryMdOptions = {}): str
 function verdictLine(r: RunResults, strict: boolean): string {
   const verdict = r.summary.verdict === 'pass' ? '✅ PASS' : '❌ FAIL';
   const parts = [
-    `### ${verdict} — hookgate check · ${mdText(r.provider)} → ${mdCode(r.target)}`,
+    `### ${verdict} — hookgate check · ${mdText(r.provider)} → ${mdCode(cut(r.target, 200))}`,
     countsLine(r.summary),
     `seed ${r.seed}`,
     duration(r.durationMs),

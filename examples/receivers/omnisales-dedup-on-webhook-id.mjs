@@ -5,10 +5,10 @@
 // TARGETS: dedup.distinct-events (MUST) → fail: distinct events (distinct
 // envelope ids) sharing an X-Webhook-ID are not processed (GET /_effects lists
 // only the first) and are flagged as duplicates (which the duplicate-flag
-// observer also counts as a failure). Note for check authors: in a run where an
-// earlier check already delivered an event with the same X-Webhook-ID, even the
-// first delivery of dedup.redelivery is not processed, so effects-based
-// redelivery/concurrent judgements become `skip` (no processing observed).
+// observer also counts as a failure). Note for check authors: once any event
+// has reached the endpoint, even the FIRST delivery of a new message is flagged
+// and not processed, so dedup.redelivery and dedup.concurrent see no processing
+// under the effects URL and fall back to the flag — which is there — and pass.
 //
 // Everything else is correct: hex HMAC over the raw body with the whole secret,
 // ±300 s window, missing/non-numeric timestamp refused, 401 on refusal.

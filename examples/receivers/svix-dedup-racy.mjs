@@ -1,7 +1,10 @@
 // FLAW: check-then-act dedup with an async gap. It checks the "seen" set, then
-// awaits a slow store round trip (`gapMs`, default 20 ms, standing in for a
-// database lookup), and only then records the svix-id. Copies that arrive
-// within the gap all pass the check and are all processed.
+// awaits a slow store round trip (`gapMs`, default 200 ms, standing in for a
+// database lookup plus the work), and only then records the svix-id. Copies
+// that arrive within the gap all pass the check and are all processed. (With
+// 20 ms the race shows when the copies arrive together, but a loaded sender —
+// a full `hookgate check` at --concurrency 4 — spreads them by more than that,
+// and the check then sees one processing.)
 // TARGETS: dedup.concurrent under the EFFECTS observer (SHOULD) → warn: N
 // simultaneous copies give N entries in GET /_effects. dedup.redelivery → pass
 // (a retry arrives after the first delivery was recorded and answered, and is
@@ -10,7 +13,7 @@
 // Everything else is correct: the official `svix` library verifies the raw
 // bytes; refusals are 400; 20 MB body limit.
 //
-// createApp({ secret, gapMs = 20 })
+// createApp({ secret, gapMs = 200 })
 //   HOOKGATE_SECRET=whsec_… PORT=0 node examples/receivers/svix-dedup-racy.mjs
 // Webhook: POST /webhook. Test hook: GET /_effects (one svix-id per processing).
 import express from 'express';
@@ -18,7 +21,7 @@ import { Webhook } from 'svix';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
-export function createApp({ secret, gapMs = 20 }) {
+export function createApp({ secret, gapMs = 200 }) {
   const wh = new Webhook(secret);
   const seen = new Set();
   const effects = [];

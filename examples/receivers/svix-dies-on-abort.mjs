@@ -1,14 +1,18 @@
-// FLAW: a bare node:http receiver that WEDGES when a sender gives up on a
+// FLAW: a bare node:http receiver that BREAKS when a sender gives up on a
 // request mid-flight. Each POST does ~`workMs` (default 200 ms) of simulated
 // work before answering; if the client disconnects before the response is
-// written (the response 'close's before 'finish'), the receiver enters a broken
-// state: from then on it accepts connections but never answers any request
-// again — later requests hang (until the sender's own timeout), in-flight ones
-// are never answered, GET /_effects included. It does not exit. (A stand-in for
-// e.g. a lock or pool slot leaked on the abort path.)
-// TARGETS: timeout.abandoned-request (SHOULD) → warn: after a request abandoned
-// ~50 ms in (well inside the 200 ms of work), the next valid request gets no
-// answer. Sends that finish normally never break it, whatever their status.
+// written (the response 'close's before 'finish': an abandoned wait, or a body
+// cut off half way), the receiver enters a broken state: from then on it never
+// answers a request again — every later connection is accepted and dropped at
+// once without a response (ECONNRESET / "socket hang up"), GET /_effects
+// included, and requests already in flight are dropped when their work ends.
+// The process stays up. (A stand-in for e.g. a lock or pool slot leaked on the
+// abort path.) Dropping rather than hanging keeps the failure fast and keeps
+// timeout.latency-budget (which runs afterwards) free of timeouts.
+// TARGETS: timeout.abandoned-request (SHOULD) → warn (the check fails; SHOULD):
+// after a request abandoned ~50 ms in (well inside the 200 ms of work), the
+// next valid request gets no answer. Exchanges that finish normally never break
+// it, whatever their status.
 //
 // Everything else is correct: the official `svix` library verifies the raw
 // bytes; refusals are 400; 20 MB body limit (413); dedup on svix-id.
@@ -36,7 +40,7 @@ export function createApp({ secret, workMs = 200 }) {
   let broken = false;
 
   return function handler(req, res) {
-    if (broken) return; // ← wedged: the request is never answered
+    if (broken) return req.socket.destroy(); // ← broken: no answer, the connection is dropped
     const path = new URL(req.url ?? '/', 'http://receiver.invalid').pathname;
     if (req.method === 'GET' && path === '/_effects') return sendJson(res, 200, effects);
     if (req.method !== 'POST' || path !== '/webhook') return sendJson(res, 404, { error: 'not found' });
@@ -59,7 +63,8 @@ export function createApp({ secret, workMs = 200 }) {
     });
     req.on('end', () => {
       setTimeout(() => {
-        if (broken || res.destroyed) return;
+        if (res.destroyed) return;
+        if (broken) return req.socket.destroy();
         if (tooLarge) return sendJson(res, 413, { error: 'payload too large' });
         const body = Buffer.concat(chunks);
         try {

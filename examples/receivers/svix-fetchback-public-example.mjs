@@ -14,7 +14,8 @@
 // example's unhandled `requests` exception would); with no API URL configured
 // it fetches nothing and answers 200. No duplicate flag.
 //
-// createApp({ secret, apiUrl = $HOOKGATE_API_URL, apiKey = $HOOKGATE_API_KEY || 'hookgate-example-key' })
+// createApp({ secret, apiUrl = $HOOKGATE_API_URL, apiKey = $HOOKGATE_API_KEY || 'hookgate-example-key',
+//             log = console.log })   (the example prints what it fetched; `log` receives one line per fetch)
 //
 //   HOOKGATE_SECRET=whsec_… HOOKGATE_API_URL=http://127.0.0.1:4000 PORT=0 \
 //     node examples/receivers/svix-fetchback-public-example.mjs
@@ -27,6 +28,7 @@ export function createApp({
   secret,
   apiUrl = process.env.HOOKGATE_API_URL,
   apiKey = process.env.HOOKGATE_API_KEY || 'hookgate-example-key',
+  log = console.log,
 }) {
   const wh = new Webhook(secret);
   // As in the public example: `api_url = "https://…/"`, then `api_url + "/optimize/cluster/" + id`.
@@ -51,7 +53,7 @@ export function createApp({
     try {
       for (const url of urls) {
         const r = await fetch(url, { headers: { 'X-API-KEY': apiKey } });
-        console.log(JSON.stringify({ url, status: r.status, body: await r.text() }).slice(0, 300));
+        log(`GET ${url} → ${r.status} ${(await r.text()).slice(0, 200)}`);
       }
     } catch (e) {
       console.error(`fetch failed: ${e?.message ?? e}`);

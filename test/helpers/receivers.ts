@@ -27,7 +27,7 @@ export async function listen(handler: RequestListener, path = ''): Promise<Runni
 }
 
 /** Imports an example receiver module and serves its express app on a random port. */
-export async function startExample(file: string, secret: string, path: string): Promise<Running> {
-  const mod = (await import(/* @vite-ignore */ pathToFileURL(resolve(import.meta.dirname, '../../examples/receivers', file)).href)) as { createApp(o: { secret: string }): RequestListener };
-  return listen(mod.createApp({ secret }), path);
+export async function startExample(file: string, secret: string, path: string, options: Record<string, unknown> = {}): Promise<Running> {
+  const mod = (await import(/* @vite-ignore */ pathToFileURL(resolve(import.meta.dirname, '../../examples/receivers', file)).href)) as { createApp(o: Record<string, unknown>): RequestListener };
+  return listen(mod.createApp({ secret, ...options }), path);
 }

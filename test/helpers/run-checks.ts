@@ -3,7 +3,7 @@ import type { ProviderName } from '../../fixtures/profile.js';
 import { createContext } from '../../suites/context.js';
 import { selectChecks } from '../../suites/conformance/catalog.js';
 import { runChecks } from '../../suites/runner.js';
-import type { CheckResult } from '../../suites/types.js';
+import type { CheckResult, Observation } from '../../suites/types.js';
 import type { HeaderStyle } from '../../mock-provider/signing/index.js';
 
 export interface RunOpts {
@@ -15,6 +15,7 @@ export interface RunOpts {
   seed?: number;
   headerStyle?: HeaderStyle;
   events?: string[];
+  observation?: Partial<Observation>;
 }
 
 /** Runs checks in-process against a receiver and returns results keyed by id. */
@@ -30,6 +31,7 @@ export async function runAgainst(o: RunOpts): Promise<Record<string, CheckResult
     runs: o.runs ?? 25,
     signal: new AbortController().signal,
     webhookId: newWebhookId(),
+    observation: { settleMs: 300, ...o.observation },
   });
   const results = await runChecks(selectChecks(o.only, undefined), ctx, { concurrency: 4 });
   return Object.fromEntries(results.map((r) => [r.id, r]));

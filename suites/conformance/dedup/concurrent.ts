@@ -16,7 +16,7 @@ export const concurrent: Check = {
     const attempts = await Promise.all(copies.map((d) => ctx.send(d)));
     const accepted = attempts.filter(isSuccess);
     if (accepted.length === 0) return { status: 'skip', message: `baseline refused: none of ${COPIES} correctly signed copies got a 2xx` };
-    const flagged = attempts.filter(flaggedDuplicate).length;
+    const flagged = attempts.filter((a) => flaggedDuplicate(a, ctx.profile)).length;
     if (flagged) ctx.observation.sawDuplicateFlag = true;
     const seen = await observeFirst(ctx, msg);
     if (seen) {

@@ -30,8 +30,8 @@ async function identicalDataPart(ctx: CheckContext, observer: Observer): Promise
   const inner = ctx.profile.scheme === 'omnisales-hex' ? data.data : data;
   const twins = [first, ctx.newMessage(first.type, inner)];
   const sent = await sendAll(ctx, twins);
-  const refused = sent.filter((s) => !isSuccess(s.a) || flaggedDuplicate(s.a));
-  if (refused.length) return { ok: false, note: `a distinct message with byte-identical data got ${answer(refused[0].a)}${flaggedDuplicate(refused[0].a) ? ' {"duplicate": true}' : ''}`, evidence: refused.map((s) => ctx.evidence(s.d, s.a, 'distinct message, identical data', ACCEPTANCE)) };
+  const refused = sent.filter((s) => !isSuccess(s.a) || flaggedDuplicate(s.a, ctx.profile));
+  if (refused.length) return { ok: false, note: `a distinct message with byte-identical data got ${answer(refused[0].a)}${flaggedDuplicate(refused[0].a, ctx.profile) ? ' {"duplicate": true}' : ''}`, evidence: refused.map((s) => ctx.evidence(s.d, s.a, 'distinct message, identical data', ACCEPTANCE)) };
   const counts =
     observer.kind === 'fetch-back'
       ? [await countReaching(ctx, observer, twins[0], 2)].map((n) => (n >= 2 ? 1 : 0))
@@ -54,11 +54,11 @@ export const distinctEvents: Check = {
     const sent = await sendAll(ctx, msgs);
     if (!isSuccess(sent[0].a)) return skipBaseline(sent[0].a);
     const shared = ctx.profile.scheme === 'omnisales-hex' ? ' (all with the same X-Webhook-ID, which names the endpoint, not the event)' : '';
-    const wrong = sent.filter((s) => !isSuccess(s.a) || flaggedDuplicate(s.a));
+    const wrong = sent.filter((s) => !isSuccess(s.a) || flaggedDuplicate(s.a, ctx.profile));
     if (wrong.length) {
       return {
         status: 'fail',
-        message: `${wrong.length} of ${DISTINCT} distinct events${shared} were refused or answered as duplicates (${wrong.map((s) => answer(s.a) + (flaggedDuplicate(s.a) ? ' duplicate' : '')).join(', ')}). Deduplicate on the ${ctx.profile.dedupKey === 'svix-id' ? 'svix-id' : 'envelope id'} only.`,
+        message: `${wrong.length} of ${DISTINCT} distinct events${shared} were refused or answered as duplicates (${wrong.map((s) => answer(s.a) + (flaggedDuplicate(s.a, ctx.profile) ? ' duplicate' : '')).join(', ')}). Deduplicate on the ${ctx.profile.dedupKey === 'svix-id' ? 'svix-id' : 'envelope id'} only.`,
         evidence: wrong.map((s) => ctx.evidence(s.d, s.a, `distinct event ${s.msg.messageId}`, 'a 2xx, processed as new')),
       };
     }

@@ -25,7 +25,7 @@ export const redelivery: Check = {
         evidence: [ctx.evidence(again, a2, 'redelivery (same id, new timestamp)', ACCEPTANCE)],
       };
     }
-    if (flaggedDuplicate(a2)) ctx.observation.sawDuplicateFlag = true;
+    if (flaggedDuplicate(a2, ctx.profile)) ctx.observation.sawDuplicateFlag = true;
     if (seen) {
       const n = await countAfterSettle(ctx, seen.observer, msg);
       if (n > 1) {
@@ -37,7 +37,7 @@ export const redelivery: Check = {
       }
       return { status: 'pass', message: `processed once (${seen.observer.name}); the redelivery got ${answer(a2)}` };
     }
-    if (flaggedDuplicate(a2)) return { status: 'pass', message: 'the redelivery was answered {"duplicate": true}: the receiver recognised it' };
+    if (flaggedDuplicate(a2, ctx.profile)) return { status: 'pass', message: 'the redelivery was answered {"duplicate": true}: the receiver recognised it' };
     if (ctx.profile.scheme === 'omnisales-hex' && ctx.observation.sawDuplicateFlag) {
       return { status: 'fail', message: 'the receiver flags duplicates elsewhere in this run but did not flag this redelivery: it was processed again', evidence: [ctx.evidence(again, a2, 'redelivery (same id, new timestamp)', 'a {"duplicate": true} answer')] };
     }
