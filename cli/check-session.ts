@@ -137,7 +137,8 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       durationMs: Date.now() - startedAt.getTime(),
       seed,
       interrupted,
-      summary: summarize(results, { strict: o.strict }),
+      // An interrupted run proves nothing: never let a partial run read as a pass.
+      summary: { ...summarize(results, { strict: o.strict }), ...(interrupted ? { verdict: 'fail' as const } : {}) },
       checks: results,
     };
     if (receiver) {

@@ -15,7 +15,7 @@ export function verdictText(r: RunResults, outDir: string): string {
   const failed = r.checks.filter((c) => c.status === 'fail' || (c.status === 'error' && c.severity === 'must'));
   const warned = r.checks.filter((c) => c.status === 'warn');
   const lines = [
-    `${s.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${r.provider} ${r.target}  —  ${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored  (${(r.durationMs / 1000).toFixed(1)} s, seed ${r.seed}${r.interrupted ? ', INTERRUPTED' : ''})`,
+    `${r.interrupted ? 'INTERRUPTED' : s.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${r.provider} ${r.target}  —  ${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored  (${(r.durationMs / 1000).toFixed(1)} s, seed ${r.seed}${r.interrupted ? ', INTERRUPTED' : ''})`,
   ];
   for (const c of failed) lines.push(`  ✗ ${c.id}: ${printable(c.message)}`);
   for (const c of warned) lines.push(`  ! ${c.id}: ${printable(c.message)}`);

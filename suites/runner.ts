@@ -30,7 +30,10 @@ export async function runChecks(checks: Check[], ctx: CheckContext, opts: Runner
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, main.length)) }, worker));
   for (const i of last) if (!ctx.signal.aborted) await runAt(i);
-  return results.filter(Boolean);
+  // An interrupted run still reports every selected check, so nothing silently disappears from CI.
+  return checks.map(
+    (c, i) => results[i] ?? { id: c.id, title: c.title, severity: c.severity(ctx.profile), status: 'skip', message: 'interrupted before it ran', durationMs: 0, evidence: [] },
+  );
 }
 
 export async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
@@ -41,6 +44,8 @@ export async function runOne(check: Check, ctx: CheckContext): Promise<CheckResu
   const t0 = performance.now();
   try {
     const out = await check.run({ ...ctx, checkId: check.id });
+    // Requests cut short by Ctrl-C look like refusals or failures: nothing judged after it counts.
+    if (ctx.signal.aborted) throw new Error('interrupted');
     const status = out.status === 'fail' && severity === 'should' ? 'warn' : out.status;
     return { ...base, status, message: out.message, durationMs: Math.round(performance.now() - t0), evidence: out.evidence ?? [], ...(out.counterexample ? { counterexample: out.counterexample } : {}) };
   } catch (e) {

@@ -116,3 +116,29 @@ describe('hookgate check', () => {
     expect(existsSync(join(cwd, 'taken/report'))).toBe(false);
   });
 });
+
+describe('hookgate check interrupted', () => {
+  it('Ctrl-C: exit 130, partial results written with "interrupted": true and never a pass', { timeout: 30_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const cwd = tmp();
+    const bin = resolve(import.meta.dirname, '../../dist/cli/main.js');
+    const slow = resolve(import.meta.dirname, '../../examples/receivers/svix-slow.mjs');
+    const child = spawn(process.execPath, [bin, 'check', '--provider', 'optipick', '--url', 'http://127.0.0.1:0/webhook', '--start', `node ${slow}`], {
+      cwd,
+      env: { ...process.env, SLOW_MS: '400' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+      // Interrupt once checks are under way.
+      if (/\[\s*1\/\d+\]/.test(err) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    const results = JSON.parse(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')) as RunResults;
+    expect(results.interrupted).toBe(true);
+    expect(results.summary.verdict).toBe('fail');
+    expect(results.checks.some((c) => c.message.startsWith('interrupted'))).toBe(true);
+  });
+});
