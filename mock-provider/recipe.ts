@@ -32,6 +32,9 @@ export interface ReplayRecipe {
   setHeaders?: Record<string, string>;
 }
 
+/** What a check changes relative to the valid delivery; `variant` names it in evidence. */
+export type RecipeChange = Partial<Omit<ReplayRecipe, 'type' | 'messageId' | 'signedBody' | 'headerStyle'>> & { variant: string };
+
 export interface RecipeEnv {
   profile: ProviderProfile;
   secret: string;

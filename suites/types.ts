@@ -2,7 +2,7 @@ import type { JsonObject, ProviderProfile } from '../fixtures/profile.js';
 import type { SignatureScheme, HeaderStyle, SignedRequest } from '../mock-provider/signing/index.js';
 import type { Attempt } from '../mock-provider/sender.js';
 import type { Message } from '../mock-provider/delivery.js';
-import type { ReplayRecipe } from '../mock-provider/recipe.js';
+import type { ReplayRecipe, RecipeChange } from '../mock-provider/recipe.js';
 import type { Observer } from './observe/observer.js';
 import type { FetchCounts } from './observe/fetch-back.js';
 
@@ -32,10 +32,7 @@ export interface Evidence {
   recipe: ReplayRecipe;
 }
 
-export type { ReplayRecipe } from '../mock-provider/recipe.js';
-
-/** What a check changes relative to the valid delivery; `variant` names it in evidence. */
-export type RecipeChange = Partial<Omit<ReplayRecipe, 'type' | 'messageId' | 'signedBody' | 'headerStyle'>> & { variant: string };
+export type { ReplayRecipe, RecipeChange } from '../mock-provider/recipe.js';
 
 export interface Counterexample {
   /** The smallest failing input fast-check shrank to, described for humans. */

@@ -1,135 +1,95 @@
-import type { SignatureScheme, SignedRequest, SignInput, SignOptions } from './scheme.js';
-
-/**
- * Named ways to build a delivery: the correct one, ones a receiver must refuse
- * (forgeries, stale messages, missing or broken headers), and unusual ones it must
- * still accept (key rotation). Every variant starts from the same message so a
- * check changes exactly one thing relative to the baseline.
- */
-export interface Variant {
-  name: string;
-  description: string;
-  expect: 'accept' | 'refuse';
-  request: SignedRequest;
-}
-
-export interface VariantContext {
-  scheme: SignatureScheme;
-  secret: string;
-  /** The message; `timestamp` is "now" for the baseline. */
-  input: SignInput;
-  opts?: SignOptions;
-  /** Non-signature headers every delivery carries (content-type, user-agent). */
-  staticHeaders: Record<string, string>;
-}
+import type { ProviderProfile } from '../../fixtures/profile.js';
+import type { HeaderStyle, SignedRequest } from './scheme.js';
+import { schemeFor } from './index.js';
+import { buildFromRecipe, type RecipeChange, type ReplayRecipe } from '../recipe.js';
 
 /** Offsets (seconds) the timestamp checks use: twice the 5-min window each way, and half of it. */
 export const STALE_OFFSET_SEC = -600;
 export const FUTURE_OFFSET_SEC = 600;
 export const WITHIN_WINDOW_OFFSET_SEC = -150;
 
-function assemble(ctx: VariantContext, sigHeaders: Record<string, string>, body: Buffer = ctx.input.body): SignedRequest {
-  return { headers: { ...ctx.staticHeaders, ...sigHeaders }, body };
+/**
+ * A named way to change the valid delivery, as a recipe change: the checks send
+ * these, `hookgate replay` rebuilds them, and the signing tests verify every one
+ * against the official libraries — one definition for all three.
+ */
+export interface NamedVariant {
+  name: string;
+  description: string;
+  expect: 'accept' | 'refuse';
+  change: RecipeChange;
 }
 
-function signed(ctx: VariantContext, input: SignInput = ctx.input, secret = ctx.secret): Record<string, string> {
-  return ctx.scheme.sign(secret, input, ctx.opts);
+export function missingHeaderVariants(profile: ProviderProfile, headerStyle?: HeaderStyle): NamedVariant[] {
+  const needed = schemeFor(profile).verificationHeaders({ headerStyle });
+  return [
+    ...needed.map((h) => ({ name: `missing:${h}`, description: `${h} missing`, expect: 'refuse' as const, change: { variant: `missing:${h}`, removeHeaders: [h] } })),
+    { name: 'missing-all', description: `all of ${needed.join(', ')} missing`, expect: 'refuse', change: { variant: 'missing-all', removeHeaders: needed } },
+  ];
 }
 
-function withSignature(ctx: VariantContext, value: string): SignedRequest {
-  const h = signed(ctx);
-  h[ctx.scheme.headerNames(ctx.opts).signature] = value;
-  return assemble(ctx, h);
+export function malformedVariants(profile: ProviderProfile, headerStyle?: HeaderStyle): NamedVariant[] {
+  const scheme = schemeFor(profile);
+  const header = scheme.headerNames({ headerStyle }).signature;
+  return scheme.malformedSignatures().map((m) => ({
+    name: `malformed:${m.name}`,
+    description: m.description,
+    expect: 'refuse',
+    change: { variant: `malformed:${m.name}`, setHeaders: { [header]: m.value } },
+  }));
 }
 
-function without(ctx: VariantContext, names: string[]): SignedRequest {
-  const h = signed(ctx);
-  for (const n of names) delete h[n];
-  return assemble(ctx, h);
+/** Key rotation: the valid v1 entry in any position, unknown versions beside it; and the two ways to get it wrong. */
+export function multipleSignatureVariants(profile: ProviderProfile): NamedVariant[] {
+  if (!schemeFor(profile).joinSignatures) return [];
+  const v = (name: string, description: string, expect: 'accept' | 'refuse', signatures: RecipeChange['signatures']): NamedVariant => ({
+    name,
+    description,
+    expect,
+    change: { variant: name, signatures },
+  });
+  return [
+    v('multiple-signatures:first', 'valid signature first of 3', 'accept', ['valid', 'other', 'other']),
+    v('multiple-signatures:middle', 'valid signature second of 3', 'accept', ['other', 'valid', 'other']),
+    v('multiple-signatures:last', 'valid signature last of 3', 'accept', ['other', 'other', 'valid']),
+    v('unknown-versions', 'v1a and v2 entries before the valid v1', 'accept', ['v1a', 'v2-valid', 'valid']),
+    v('all-signatures-wrong', 'three v1 entries, none valid', 'refuse', ['other', 'other', 'other']),
+    v('valid-under-unknown-version', 'the right bytes labelled v2 (only v1 is HMAC)', 'refuse', ['v2-valid']),
+  ];
 }
 
-/** The correct delivery. */
-export function validRequest(ctx: VariantContext): SignedRequest {
-  return assemble(ctx, signed(ctx));
-}
-
-/** Signed over `ctx.input.body`, sent with `body` instead: the content changed after signing. */
-export function tamperedRequest(ctx: VariantContext, body: Buffer): SignedRequest {
-  return assemble(ctx, signed(ctx), body);
-}
-
-export function timestampShifted(ctx: VariantContext, offsetSec: number): SignedRequest {
-  return assemble(ctx, signed(ctx, { ...ctx.input, timestamp: ctx.input.timestamp + offsetSec }));
-}
-
-export function wrongSecretRequest(ctx: VariantContext): SignedRequest {
-  return assemble(ctx, signed(ctx, ctx.input, ctx.scheme.generateSecret()));
-}
-
-/** `count` signatures of which the one at `position` is valid; the others are made with other (rotated-out) secrets. */
-export function multipleSignaturesRequest(ctx: VariantContext, position: number, count: number): SignedRequest {
-  const join = ctx.scheme.joinSignatures;
-  if (!join) throw new Error(`${ctx.scheme.name} carries one signature only`);
-  const values = Array.from({ length: count }, (_, i) =>
-    i === position ? ctx.scheme.signatureValue(ctx.secret, ctx.input) : ctx.scheme.signatureValue(ctx.scheme.generateSecret(), ctx.input),
-  );
-  return withSignature(ctx, join(values));
-}
-
-export function variantsFor(ctx: VariantContext): Variant[] {
-  const { scheme, opts } = ctx;
-  const needed = scheme.verificationHeaders(opts);
-  const out: Variant[] = [
-    { name: 'valid', description: 'correctly signed', expect: 'accept', request: validRequest(ctx) },
-    { name: 'wrong-secret', description: 'signed with another secret', expect: 'refuse', request: wrongSecretRequest(ctx) },
-    { name: 'stale-timestamp', description: 'timestamp 10 min in the past', expect: 'refuse', request: timestampShifted(ctx, STALE_OFFSET_SEC) },
-    { name: 'future-timestamp', description: 'timestamp 10 min in the future', expect: 'refuse', request: timestampShifted(ctx, FUTURE_OFFSET_SEC) },
-    { name: 'within-window', description: 'timestamp 2.5 min in the past', expect: 'accept', request: timestampShifted(ctx, WITHIN_WINDOW_OFFSET_SEC) },
+export function namedVariants(profile: ProviderProfile, body: Buffer, headerStyle?: HeaderStyle): NamedVariant[] {
+  return [
+    { name: 'valid', description: 'correctly signed', expect: 'accept', change: { variant: 'valid' } },
+    { name: 'wrong-secret', description: 'signed with another secret', expect: 'refuse', change: { variant: 'wrong-secret', wrongSecret: true } },
+    { name: 'stale-timestamp', description: 'timestamp 10 min old', expect: 'refuse', change: { variant: 'stale-timestamp', timestampOffsetSec: STALE_OFFSET_SEC } },
+    { name: 'future-timestamp', description: 'timestamp 10 min ahead', expect: 'refuse', change: { variant: 'future-timestamp', timestampOffsetSec: FUTURE_OFFSET_SEC } },
+    { name: 'within-window', description: 'timestamp 2.5 min old', expect: 'accept', change: { variant: 'within-window', timestampOffsetSec: WITHIN_WINDOW_OFFSET_SEC } },
     {
       name: 'tampered-body',
       description: 'one byte of the body changed after signing',
       expect: 'refuse',
-      request: tamperedRequest(ctx, flipLastDigitOrByte(ctx.input.body)),
+      change: { variant: 'tampered-body', sentBody: flipLastDigitOrByte(body).toString('base64') },
     },
+    ...missingHeaderVariants(profile, headerStyle),
+    ...malformedVariants(profile, headerStyle),
+    ...multipleSignatureVariants(profile),
   ];
-  for (const h of needed) {
-    out.push({ name: `missing:${h}`, description: `the ${h} header missing`, expect: 'refuse', request: without(ctx, [h]) });
-  }
-  out.push({ name: 'missing-all', description: `all of ${needed.join(', ')} missing`, expect: 'refuse', request: without(ctx, needed) });
-  for (const m of scheme.malformedSignatures()) {
-    out.push({ name: `malformed:${m.name}`, description: m.description, expect: 'refuse', request: withSignature(ctx, m.value) });
-  }
-  if (scheme.joinSignatures) {
-    for (const [label, pos] of [['first', 0], ['middle', 1], ['last', 2]] as const) {
-      out.push({
-        name: `multiple-signatures:${label}`,
-        description: `three signatures, the valid one ${label}`,
-        expect: 'accept',
-        request: multipleSignaturesRequest(ctx, pos, 3),
-      });
-    }
-    const valid = scheme.signatureValue(ctx.secret, ctx.input);
-    const b64 = valid.slice(valid.indexOf(',') + 1);
-    out.push({
-      name: 'unknown-versions',
-      description: 'unknown versions (v1a, v2) beside the valid v1 signature',
-      expect: 'accept',
-      request: withSignature(ctx, scheme.joinSignatures([`v1a,${Buffer.alloc(64, 7).toString('base64')}`, `v2,${b64}`, valid])),
-    });
-    out.push({
-      name: 'valid-under-unknown-version',
-      description: 'the right signature bytes labelled v2 instead of v1 (only v1 is HMAC)',
-      expect: 'refuse',
-      request: withSignature(ctx, `v2,${b64}`),
-    });
-    out.push({
-      name: 'all-signatures-wrong',
-      description: 'three v1 signatures, none made with the secret',
-      expect: 'refuse',
-      request: withSignature(ctx, scheme.joinSignatures([0, 1, 2].map(() => scheme.signatureValue(scheme.generateSecret(), ctx.input)))),
-    });
-  }
-  return out;
+}
+
+export interface VariantRequest extends NamedVariant {
+  request: SignedRequest;
+}
+
+/** Every named variant of one message, built exactly as a check or `replay` builds it. */
+export function variantRequests(
+  o: { profile: ProviderProfile; secret: string; messageId: string; webhookId: string; body: Buffer; headerStyle?: HeaderStyle; now?: number },
+): VariantRequest[] {
+  const base: Omit<ReplayRecipe, 'variant'> = { type: 'x', messageId: o.messageId, signedBody: o.body.toString('base64'), headerStyle: o.headerStyle ?? 'svix' };
+  return namedVariants(o.profile, o.body, o.headerStyle).map((v) => ({
+    ...v,
+    request: buildFromRecipe({ profile: o.profile, secret: o.secret, webhookId: o.webhookId, now: o.now }, { ...base, ...v.change }),
+  }));
 }
 
 /** A minimal content change: flip a digit if there is one (still valid JSON), else the last byte. */

@@ -1,5 +1,6 @@
 import type { Check } from '../../types.js';
 import { refusalCheck } from '../verdicts.js';
+import { missingHeaderVariants } from '../../../mock-provider/signing/variants.js';
 
 export const missingHeaders: Check = {
   id: 'signature.missing-headers',
@@ -7,9 +8,7 @@ export const missingHeaders: Check = {
   severity: () => 'must',
   appliesTo: () => true,
   run: (ctx) => {
-    const needed = ctx.scheme.verificationHeaders({ headerStyle: ctx.headerStyle });
-    const cases = needed.map((h) => ({ label: `${h} missing`, change: { variant: `missing:${h}`, removeHeaders: [h] } }));
-    cases.push({ label: `all of ${needed.join(', ')} missing`, change: { variant: 'missing-all', removeHeaders: needed } });
+    const cases = missingHeaderVariants(ctx.profile, ctx.headerStyle).map((v) => ({ label: v.description, change: v.change }));
     const why =
       ctx.profile.scheme === 'omnisales-hex'
         ? 'A missing X-Webhook-Timestamp must not slip through the window test (parseInt(undefined) is NaN, and NaN > 300 is false): reject when either header is absent or not a number.'

@@ -1,6 +1,7 @@
 import type { Check, CheckOutcome, Evidence } from '../../types.js';
 import { isSuccess } from '../../../mock-provider/sender.js';
 import { ACCEPTANCE, REFUSAL, answer, recordRefusal, skipBaseline } from '../verdicts.js';
+import { malformedVariants } from '../../../mock-provider/signing/variants.js';
 
 /**
  * Each malformed signature value must be refused, and a valid request right after
@@ -17,15 +18,14 @@ export const malformedSignature: Check = {
   async run(ctx): Promise<CheckOutcome> {
     const base = await ctx.baseline();
     if (!base.accepted) return skipBaseline(base.attempt);
-    const header = ctx.scheme.headerNames({ headerStyle: ctx.headerStyle }).signature;
-    const values = ctx.scheme.malformedSignatures().sort((a, b) => Number(a.name === 'non-ascii') - Number(b.name === 'non-ascii'));
+    const values = malformedVariants(ctx.profile, ctx.headerStyle).sort((a, b) => Number(a.name === 'malformed:non-ascii') - Number(b.name === 'malformed:non-ascii'));
     const accepted: Evidence[] = [];
     const answers: string[] = [];
     for (const m of values) {
-      const d = ctx.delivery(ctx.newMessage(), { variant: `malformed:${m.name}`, setHeaders: { [header]: m.value } });
+      const d = ctx.delivery(ctx.newMessage(), m.change);
       const a = await ctx.send(d);
       recordRefusal(ctx, m.description, d, a);
-      answers.push(`${m.name} → ${answer(a)}`);
+      answers.push(`${m.name.slice('malformed:'.length)} → ${answer(a)}`);
       if (isSuccess(a)) accepted.push(ctx.evidence(d, a, m.description, REFUSAL));
       const next = ctx.delivery(ctx.newMessage());
       const after = await ctx.send(next);
