@@ -7,7 +7,7 @@ import { readDataFile, type DataFile } from './data-file.js';
 import { maskSecret } from './mask.js';
 import { printable } from './printable.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
-import { resolveEvent } from '../fixtures/index.js';
+import { buildMessage, resolveEvent } from '../fixtures/index.js';
 import { newWebhookId } from '../fixtures/ids.js';
 import type { ProviderProfile } from '../fixtures/profile.js';
 import { signedRequestFor, type Message } from '../mock-provider/delivery.js';
@@ -49,16 +49,13 @@ export function registerSend(program: Command, io: Io, setCode: (c: number) => v
 }
 
 export function composeMessage(profile: ProviderProfile, type: string, data: DataFile | undefined): Message {
-  const def = resolveEvent(profile, type);
   const value = data?.value;
   // A full OmniSales envelope in --data is sent as it is; so is any Svix payload (its body is the data).
   if (data && (profile.scheme === 'svix-v1' || (typeof value?.id === 'string' && typeof value.event === 'string' && 'data' in value))) {
     const messageId = profile.scheme === 'svix-v1' ? profile.newMessageId() : String(value!.id);
     return { type, messageId, body: data.bytes };
   }
-  const messageId = profile.newMessageId();
-  const body = profile.buildBody(type, value ?? def.exampleData(), { messageId, createdAt: new Date().toISOString() });
-  return { type, messageId, body: Buffer.from(JSON.stringify(body), 'utf8') };
+  return buildMessage(profile, type, value);
 }
 
 export async function runSend(o: SendOpts, io: Io): Promise<number> {
