@@ -55,17 +55,25 @@ export async function runCases(ctx: CheckContext, cases: Case[], type?: string):
  * receiver that answers 401 but acts on the body anyway is still forgeable.
  */
 async function markProcessedForgeries(ctx: CheckContext, runs: CaseRun[]): Promise<void> {
-  const { effects, fetchBack, settleMs } = ctx.observation;
-  const observer = effects ?? (fetchBack && fetchBack.counts.totalFetches() > 0 ? fetchBack.observer : undefined);
   const forged = runs.filter((r) => r.c.expect === 'refuse' && r.ok);
-  if (!observer || forged.length === 0) return;
-  await new Promise((r) => setTimeout(r, settleMs));
+  const processed = new Set(await processedForgeries(ctx, forged.map((r) => r.d)));
   for (const r of forged) {
-    if ((await observer.processed(r.d.msg)) > 0) {
+    if (processed.has(r.d)) {
       r.ok = false;
       r.processed = true;
     }
   }
+}
+
+/** The refused deliveries the receiver processed anyway, when an observer can tell (after one settle wait). */
+export async function processedForgeries(ctx: CheckContext, refused: Delivery[]): Promise<Delivery[]> {
+  const { effects, fetchBack, settleMs } = ctx.observation;
+  const observer = effects ?? (fetchBack && fetchBack.counts.totalFetches() > 0 ? fetchBack.observer : undefined);
+  if (!observer || refused.length === 0) return [];
+  await new Promise((r) => setTimeout(r, settleMs));
+  const out: Delivery[] = [];
+  for (const d of refused) if ((await observer.processed(d.msg)) > 0) out.push(d);
+  return out;
 }
 
 /** Pass/fail from case runs, with evidence for every wrong answer. */

@@ -142,3 +142,17 @@ describe('hookgate check interrupted', () => {
     expect(results.checks.some((c) => c.message.startsWith('interrupted'))).toBe(true);
   });
 });
+
+describe('hookgate check --strict', () => {
+  it('a MUST check that is skip fails the gate only with --strict', async () => {
+    const omniSecret = 'whsec_' + 'ab12'.repeat(12);
+    const r = await startExample('omnisales-no-dedup-no-effects.mjs', omniSecret, '/webhooks/omni');
+    open.push(r);
+    const args = ['check', '--provider', 'omnisales', '--url', r.url, '--only', 'dedup.redelivery', '--settle-ms', '100'];
+    const lax = await cli(args, { env: { HOOKGATE_SECRET: omniSecret }, cwd: tmp() });
+    expect(lax.code).toBe(0);
+    expect(lax.stderr).toMatch(/SKIP .*not observable/);
+    const strict = await cli([...args, '--strict'], { env: { HOOKGATE_SECRET: omniSecret }, cwd: tmp() });
+    expect(strict.code).toBe(1);
+  });
+});

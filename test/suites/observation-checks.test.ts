@@ -95,8 +95,10 @@ describe('dedup under the effects URL', () => {
   });
   it('a receiver that answers 401 but processes the forgery first fails the negative checks', async () => {
     const r = await receiver('svix-processes-before-verify.mjs', 'optipick');
-    const res = await run('optipick', r.url, ['signature.wrong-secret', 'signature.stale-timestamp'], effects(r));
-    expect(statuses(res)).toEqual({ 'signature.wrong-secret': 'fail', 'signature.stale-timestamp': 'fail' });
+    const res = await run('optipick', r.url, ['signature.wrong-secret', 'signature.stale-timestamp', 'signature.tampered-body', 'status.malformed-signature'], effects(r));
+    expect(statuses(res)).toEqual({ 'signature.wrong-secret': 'fail', 'signature.stale-timestamp': 'fail', 'signature.tampered-body': 'fail', 'status.malformed-signature': 'fail' });
+    expect(res['signature.tampered-body'].message).toMatch(/processed \d+ of them anyway/);
+    expect(res['signature.tampered-body'].evidence.length).toBeGreaterThan(0);
     expect(res['signature.wrong-secret'].message).toMatch(/HTTP 401 but processed it/);
   });
 });

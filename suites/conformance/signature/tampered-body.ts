@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import type { Check, CheckContext, CheckOutcome } from '../../types.js';
+import type { Check, CheckContext, CheckOutcome, Delivery } from '../../types.js';
 import { findEvent } from '../../../fixtures/index.js';
-import { isSuccess } from '../../../mock-provider/sender.js';
+import { isSuccess, type Attempt } from '../../../mock-provider/sender.js';
 import { applyTamper, describeTamper, effectiveTamper, tamperArb, type Tamper } from '../../property/tamper.js';
 import { runProperty } from '../property.js';
-import { REFUSAL, answer, recordRefusal, skipBaseline } from '../verdicts.js';
+import { REFUSAL, answer, processedForgeries, recordRefusal, skipBaseline } from '../verdicts.js';
 
 interface Sample {
   type: string;
@@ -48,6 +48,7 @@ export const tamperedBody: Check = {
     const base = await ctx.baseline();
     if (!base.accepted) return skipBaseline(base.attempt);
     const placeholder = placeholderId(ctx);
+    const refused = new Map<Delivery, Attempt>();
     const r = await runProperty(
       ctx,
       sampleArb(ctx, placeholder),
@@ -58,10 +59,19 @@ export const tamperedBody: Check = {
         const d = ctx.delivery(ctx.messageWithBody(s.type, signed, id), { variant: 'tampered-body', sentBody: sent.toString('base64') });
         const a = await ctx.send(d);
         recordRefusal(ctx, 'body changed after signing', d, a);
+        if (!isSuccess(a)) refused.set(d, a);
         return { ok: !isSuccess(a), d, a };
       },
       (s) => ({ type: s.type, change: describeTamper(effectiveTamper(s.body, s.tamper)) }),
     );
+    const acted = r.failed ? [] : await processedForgeries(ctx, [...refused.keys()]);
+    if (acted.length) {
+      return {
+        status: 'fail',
+        message: `refused every tampered body, but processed ${acted.length} of them anyway (${ctx.observation.effects?.name ?? 'fetch-back'}): verify before doing any work with the body.`,
+        evidence: acted.slice(0, 3).map((d) => ctx.evidence(d, refused.get(d)!, 'tampered body: refused but processed', 'a refusal and no processing')),
+      };
+    }
     if (!r.failed) return { status: 'pass', message: `refused all ${r.numRuns} bodies changed after signing (values changed, keys added/removed, bits flipped, bytes appended, truncation)` };
     const change = (r.counterexample.value as { change: string }).change;
     return {

@@ -1,6 +1,6 @@
-import type { Check, CheckOutcome, Evidence } from '../../types.js';
-import { isSuccess } from '../../../mock-provider/sender.js';
-import { ACCEPTANCE, REFUSAL, answer, recordRefusal, skipBaseline } from '../verdicts.js';
+import type { Check, CheckOutcome, Delivery, Evidence } from '../../types.js';
+import { isSuccess, type Attempt } from '../../../mock-provider/sender.js';
+import { ACCEPTANCE, REFUSAL, answer, processedForgeries, recordRefusal, skipBaseline } from '../verdicts.js';
 import { malformedVariants } from '../../../mock-provider/signing/variants.js';
 
 /**
@@ -20,6 +20,7 @@ export const malformedSignature: Check = {
     if (!base.accepted) return skipBaseline(base.attempt);
     const values = malformedVariants(ctx.profile, ctx.headerStyle).sort((a, b) => Number(a.name === 'malformed:non-ascii') - Number(b.name === 'malformed:non-ascii'));
     const accepted: Evidence[] = [];
+    const refused = new Map<Delivery, Attempt>();
     const answers: string[] = [];
     for (const m of values) {
       const d = ctx.delivery(ctx.newMessage(), m.change);
@@ -27,6 +28,7 @@ export const malformedSignature: Check = {
       recordRefusal(ctx, m.description, d, a);
       answers.push(`${m.name.slice('malformed:'.length)} → ${answer(a)}`);
       if (isSuccess(a)) accepted.push(ctx.evidence(d, a, m.description, REFUSAL));
+      else refused.set(d, a);
       const next = ctx.delivery(ctx.newMessage());
       const after = await ctx.send(next);
       if (!isSuccess(after)) {
@@ -39,6 +41,14 @@ export const malformedSignature: Check = {
     }
     if (accepted.length) {
       return { status: 'fail', message: `accepted ${accepted.length} malformed signature header(s): ${answers.join('; ')}`, evidence: accepted };
+    }
+    const acted = await processedForgeries(ctx, [...refused.keys()]);
+    if (acted.length) {
+      return {
+        status: 'fail',
+        message: `refused every malformed signature but processed ${acted.length} of those messages anyway: verify before doing any work with the body`,
+        evidence: acted.slice(0, 3).map((d) => ctx.evidence(d, refused.get(d)!, 'malformed signature: refused but processed', 'a refusal and no processing')),
+      };
     }
     return { status: 'pass', message: `refused all ${values.length} malformed values and kept serving (${answers.join('; ')})` };
   },
