@@ -63,7 +63,7 @@ export const rawBody: Check = {
       message:
         `refused a correctly signed body that is valid JSON but not in JSON.stringify form (${answer(r.trial.a)}), while accepting the same content in compact form. ` +
         `Shrunk to: ${spelled}. The receiver verifies a re-serialized body (e.g. JSON.stringify(req.body)) instead of the raw bytes: ` +
-        `verify the raw request body — in Express use express.raw({ type: 'application/json' }) on this route and pass req.body (a Buffer) to the verifier. ` +
+        `verify the raw request body (Express: express.raw({ type: 'application/json' }) on this route and pass req.body, a Buffer; Flask: request.get_data(); FastAPI: await request.body()). ` +
         `Replay with --seed ${r.counterexample.seed}.`,
       evidence: [ctx.evidence(r.trial.d, r.trial.a, `shrunk counterexample: ${spelled}`, ACCEPTANCE)],
       counterexample: r.counterexample,

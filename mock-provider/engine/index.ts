@@ -1,0 +1,16 @@
+export { nextDelayMs, maxAttemptsOf, applyJitter, simulate, formatDuration } from './schedule.js';
+export type { ScheduleOptions, SimOutcome, SimulatedAttempt, Simulation } from './schedule.js';
+export { realClock, scaledClock, ManualClock, flushMicrotasks } from './clock.js';
+export type { Clock, ScaledClockOptions } from './clock.js';
+export { memoryStore } from './store.js';
+export type * from './store.js';
+export { isSuccessResult, describeResult } from './attempt.js';
+export type { AttemptResult, DeliveryJob, DeliverFn } from './attempt.js';
+export { decideCompletion } from './completion.js';
+export type { CompletionInput, CompletionDecision } from './completion.js';
+export { createDispatcher } from './dispatcher.js';
+export type { Dispatcher, DispatcherOptions, NewEndpoint } from './dispatcher.js';
+export { httpDeliver } from './http-deliver.js';
+export type { HttpDeliverOptions } from './http-deliver.js';
+export { EngineError } from './errors.js';
+export type { EngineErrorCode } from './errors.js';
