@@ -39,20 +39,32 @@ export function decideCompletion(i: CompletionInput): CompletionDecision {
   const { delivery: d, started, result, interrupted, endpoint, endedAt } = i;
   const success = !interrupted && result !== undefined && isSuccessResult(result);
   const latencyMs = result?.latencyMs ?? i.elapsedMs ?? 0;
+  // Built field by field rather than from conditional spreads: this runs once per attempt and the
+  // spreads were the single most expensive line in the bench.
   const record: AttemptRecord = {
-    ...started,
-    startedAt: result?.startedAt ?? started.startedAt,
     id: i.ids.attempt,
+    deliveryId: started.deliveryId,
     msgId: d.msgId,
     endpointId: d.endpointId,
+    n: started.n,
+    virtualOffsetMs: started.virtualOffsetMs,
+    virtualAt: started.virtualAt,
+    startedAt: result?.startedAt ?? started.startedAt,
+    trigger: started.trigger,
     latencyMs,
     outcome: success ? 'success' : interrupted ? 'interrupted' : 'fail',
-    ...(result && 'status' in result ? { status: result.status, responseBody: result.responseBody } : {}),
-    ...(result && 'error' in result ? { error: result.error, errorMessage: result.message } : {}),
-    ...(interrupted
-      ? { error: 'interrupted', errorMessage: result ? 'aborted when the engine stopped' : 'in flight when the engine stopped; no answer recorded' }
-      : {}),
   };
+  if (result && 'status' in result) {
+    record.status = result.status;
+    if (result.responseBody !== undefined) record.responseBody = result.responseBody;
+  } else if (result) {
+    record.error = result.error;
+    if (result.message !== undefined) record.errorMessage = result.message;
+  }
+  if (interrupted) {
+    record.error = 'interrupted';
+    record.errorMessage = result ? 'aborted when the engine stopped' : 'in flight when the engine stopped; no answer recorded';
+  }
 
   let endpointPatch: EndpointUpdate | undefined;
   let disablesEndpoint = false;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ProviderProfile } from '../../fixtures/profile.js';
 import type { Message } from '../delivery.js';
@@ -8,9 +7,12 @@ import { decideCompletion } from './completion.js';
 import { DueQueue } from './due-queue.js';
 import { EngineError } from './errors.js';
 import { maxAttemptsOf, nextDelayMs } from './schedule.js';
+import { counterIds, settleWithin } from './util.js';
 import type { AttemptRecord, DeadLetterReason, Delivery, DeliveryStore, InFlightAttempt, StoredEndpoint, Trigger } from './store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const WAKE = Object.freeze({ reason: 'wake' });
+
 
 export interface DispatcherOptions {
   profile: Pick<ProviderProfile, 'retry' | 'disableAfterDays'>;
@@ -73,17 +75,28 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const stopTimeoutMs = opts.stopTimeoutMs ?? 5000;
   const timeScale = clock.timeScale ?? 1;
   const onError = opts.onError ?? ((err: unknown) => console.error('hookgate delivery engine:', err));
-  const newId = opts.newId ?? ((prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '')}`);
+  const newId = opts.newId ?? counterIds();
 
   let queue = new DueQueue();
-  const inFlight = new Map<string, { promise: Promise<void>; abort: AbortController }>();
+  const inFlight = new Map<string, Promise<void>>();
+  // One signal for every attempt of a run: stop() gives up on all of them at once.
+  let runAbort = new AbortController();
   let running = false;
   let loopDone: Promise<void> | undefined;
-  let wakeCtl: AbortController | undefined;
+  // The loop waits on a clock sleep (abortable) or, with nothing due or no free slot, on a plain promise.
+  // Both are created only when the loop actually waits, and the abort reason is a constant: creating an
+  // AbortController and a DOMException per wake-up was most of the engine's cost in the bench.
+  let sleepCtl: AbortController | undefined;
+  let idleResolve: (() => void) | undefined;
   let sleepingUntil = Infinity;
   let blockedOnSlots = false;
 
-  const wake = (): void => wakeCtl?.abort();
+  const wake = (): void => {
+    sleepCtl?.abort(WAKE);
+    sleepCtl = undefined;
+    idleResolve?.();
+    idleResolve = undefined;
+  };
   const scheduleAt = (id: string, dueAt: number): void => {
     queue.push(id, dueAt);
     if (dueAt < sleepingUntil) wake();
@@ -96,15 +109,14 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         queue.pop();
         launch(top.id);
       }
-      const ctl = new AbortController();
-      wakeCtl = ctl;
       const top = queue.peek();
       blockedOnSlots = inFlight.size >= concurrency;
       if (blockedOnSlots || !top) {
-        await new Promise<void>((resolve) => ctl.signal.addEventListener('abort', () => resolve(), { once: true }));
+        await new Promise<void>((resolve) => (idleResolve = resolve));
       } else {
         sleepingUntil = top.dueAt;
-        await clock.sleep(top.dueAt - now, ctl.signal);
+        sleepCtl = new AbortController();
+        await clock.sleep(top.dueAt - now, sleepCtl.signal);
       }
       sleepingUntil = Infinity;
       blockedOnSlots = false;
@@ -112,14 +124,13 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   }
 
   function launch(deliveryId: string): void {
-    const abort = new AbortController();
-    const promise = attempt(deliveryId, abort.signal)
+    const promise = attempt(deliveryId, runAbort.signal)
       .catch(onError)
       .finally(() => {
         inFlight.delete(deliveryId);
         if (blockedOnSlots || !running) wake();
       });
-    inFlight.set(deliveryId, { promise, abort });
+    inFlight.set(deliveryId, promise);
   }
 
   async function attempt(deliveryId: string, signal: AbortSignal): Promise<void> {
@@ -129,9 +140,10 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     if (!endpoint || endpoint.disabled) return deadLetter(d, 'endpoint-disabled', endpoint ? 'endpoint disabled' : 'endpoint removed');
     if (!message) return deadLetter(d, 'exhausted', 'message missing from the store');
     const now = clock.now();
-    // Lateness (timer ticks, a busy loop, downtime) is real time that passed: add it unscaled, as attempt
-    // durations are, so heavy compression does not turn a 1 ms tick into minutes of virtual lateness.
-    const lateMs = Math.max(0, now - d.dueAt) / timeScale;
+    // Offsets count from the first attempt, so its own lateness is not in them. After that, lateness (timer
+    // ticks, a busy loop, downtime) is real time that passed: added unscaled, as attempt durations are, so
+    // heavy compression does not turn a 1 ms timer tick into minutes of virtual lateness.
+    const lateMs = d.attemptsMade === 0 ? 0 : Math.max(0, now - d.dueAt) / timeScale;
     const started: InFlightAttempt = {
       deliveryId,
       n: d.attemptsMade + 1,
@@ -154,7 +166,10 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
 
   async function complete(d: Delivery, started: InFlightAttempt, result: AttemptResult | undefined, interrupted: boolean): Promise<void> {
     const endedAt = clock.now();
-    const endpoint = await store.getEndpoint(d.endpointId);
+    const [current, endpoint] = await Promise.all([store.getDelivery(d.id), store.getEndpoint(d.endpointId)]);
+    // Completing twice would record one attempt twice: a deliver that ignored stop()'s abort may finish
+    // after a restart already recorded its attempt as interrupted.
+    if (!current || current.state !== 'in-flight' || current.attemptsMade >= started.n) return;
     const ids = { attempt: newId('atmpt'), deadLetter: newId('dl') };
     // An attempt a crash cut short ended, as far as the schedule knows, when the engine came back.
     const elapsedMs = Math.max(0, endedAt - started.virtualAt) / timeScale;
@@ -204,15 +219,6 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     return endpoint;
   }
 
-  async function waitBounded(promises: Promise<void>[]): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), stopTimeoutMs)));
-    const all = Promise.allSettled(promises).then(() => false);
-    const result = await Promise.race([all, timedOut]);
-    clearTimeout(timer);
-    return result;
-  }
-
   return {
     store,
     get pendingCount() {
@@ -229,6 +235,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         if (d) await complete(d, started, undefined, true).catch(onError);
       }
       running = true;
+      runAbort = new AbortController();
       for (const d of await store.listDeliveries({ state: 'pending' })) queue.push(d.id, d.dueAt);
       loopDone = loop();
     },
@@ -239,11 +246,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       wake();
       await loopDone;
       const pending = [...inFlight.values()];
-      if (await waitBounded(pending.map((p) => p.promise))) {
-        for (const p of pending) p.abort.abort();
+      if (await settleWithin(pending, stopTimeoutMs)) {
+        runAbort.abort();
         // A deliver that ignores its signal cannot hold stop forever: its in-flight marker stays in the
         // store and the next start() records it as interrupted.
-        await waitBounded(pending.map((p) => p.promise));
+        await settleWithin(pending, stopTimeoutMs);
       }
       // Pending deliveries stay in the store; start() reloads them.
       queue = new DueQueue();

@@ -21,10 +21,14 @@ export interface NamedVariant {
 }
 
 export function missingHeaderVariants(profile: ProviderProfile, headerStyle?: HeaderStyle): NamedVariant[] {
-  const needed = schemeFor(profile).verificationHeaders({ headerStyle });
+  const scheme = schemeFor(profile);
+  const needed = scheme.verificationHeaders({ headerStyle });
+  const ts = scheme.headerNames({ headerStyle }).timestamp;
   return [
     ...needed.map((h) => ({ name: `missing:${h}`, description: `${h} missing`, expect: 'refuse' as const, change: { variant: `missing:${h}`, removeHeaders: [h] } })),
     { name: 'missing-all', description: `all of ${needed.join(', ')} missing`, expect: 'refuse', change: { variant: 'missing-all', removeHeaders: needed } },
+    // parseInt('soon') is NaN, and NaN > 300 is false: a garbage timestamp slips through the same hole as a missing one.
+    { name: 'timestamp-not-a-number', description: `${ts} not a number`, expect: 'refuse', change: { variant: 'timestamp-not-a-number', setHeaders: { [ts]: 'soon' } } },
   ];
 }
 

@@ -123,7 +123,7 @@ describe.skipIf(!hasFlask)("omnisales-python-flask.py — the guide's Flask exam
     expectOmniPasteReasons(res);
     // int(None) for a missing timestamp, compare_digest(None, …) for a missing signature: all refused, all 500.
     expect(res['signature.missing-headers'].message).toBe(
-      'refused all 3 (x-webhook-signature missing: HTTP 500; x-webhook-timestamp missing: HTTP 500; all of x-webhook-signature, x-webhook-timestamp missing: HTTP 500)',
+      'refused all 4 (x-webhook-signature missing: HTTP 500; x-webhook-timestamp missing: HTTP 500; all of x-webhook-signature, x-webhook-timestamp missing: HTTP 500; x-webhook-timestamp not a number: HTTP 500)',
     );
   });
 });
@@ -138,7 +138,7 @@ describe.skipIf(!hasFastapi)("omnisales-python-fastapi.py — the guide's FastAP
     // headers.get("x-webhook-timestamp", 0): a missing timestamp is 0, outside the window (401); a missing
     // signature passes the window and reaches compare_digest(None, …), which raises (500).
     expect(res['signature.missing-headers'].message).toBe(
-      'refused all 3 (x-webhook-signature missing: HTTP 500; x-webhook-timestamp missing: HTTP 401; all of x-webhook-signature, x-webhook-timestamp missing: HTTP 401)',
+      'refused all 4 (x-webhook-signature missing: HTTP 500; x-webhook-timestamp missing: HTTP 401; all of x-webhook-signature, x-webhook-timestamp missing: HTTP 401; x-webhook-timestamp not a number: HTTP 500)',
     );
   });
 });
