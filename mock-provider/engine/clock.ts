@@ -11,7 +11,11 @@ import { performance } from 'node:perf_hooks';
 export interface Clock {
   /** Virtual epoch ms. */
   now(): number;
-  /** Resolves once `ms` of virtual time have passed, or early when `signal` aborts. Never rejects. */
+  /**
+   * Resolves once `ms` of virtual time have passed, or early when `signal` aborts. Never rejects. The
+   * dispatcher reuses one signal across sleeps, so an implementation must remove its abort listener when
+   * the sleep ends.
+   */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /**
    * Virtual ms per real ms (1 when absent). The dispatcher divides wake-up lateness by it so that timer
