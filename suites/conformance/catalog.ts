@@ -20,6 +20,7 @@ import { concurrent } from './dedup/concurrent.js';
 import { distinctEvents } from './dedup/distinct-events.js';
 import { latencyBudget } from './timeout/latency-budget.js';
 import { abandonedRequest } from './timeout/abandoned-request.js';
+import { retryRecovery } from './delivery/retry-recovery.js';
 
 /** Every check, in report order. Adding a family is adding modules here, not changing the runner. */
 export const CATALOG: readonly Check[] = [
@@ -42,6 +43,7 @@ export const CATALOG: readonly Check[] = [
   distinctEvents,
   latencyBudget,
   abandonedRequest,
+  retryRecovery,
 ];
 
 function matches(id: string, pattern: string): boolean {

@@ -142,3 +142,26 @@ describe('timeout checks', () => {
     expect(res['timeout.abandoned-request'].status).toBe('warn');
   });
 });
+
+describe('delivery.retry-recovery (the engine on the documented schedule, compressed)', () => {
+  const effects = (r: Running) => ({ effects: effectsObserver(r.origin + '/_effects') });
+  it('a receiver that dedups ends delivered and processed once, with virtual offsets 0, 5 s, 5 min 5 s', async () => {
+    const r = await receiver('svix-correct.mjs', 'optipick');
+    const res = await run('optipick', r.url, ['delivery.retry-recovery'], effects(r));
+    expect(res['delivery.retry-recovery'].status).toBe('pass');
+    expect(res['delivery.retry-recovery'].message).toMatch(/delivered on attempt 3 and processed once/);
+    expect(res['delivery.retry-recovery'].message).toMatch(/#2 at 5(\.\d+)? ?s/);
+  });
+  it('without dedup the retries are processed again: warn (SHOULD)', async () => {
+    const r = await receiver('svix-no-dedup.mjs', 'dimmy');
+    const res = await run('dimmy', r.url, ['delivery.retry-recovery'], effects(r));
+    expect(res['delivery.retry-recovery'].status).toBe('warn');
+    expect(res['delivery.retry-recovery'].message).toMatch(/processed 3 times/);
+  });
+  it('OmniSales: the duplicate flag on the retries passes; nothing observable is skip', async () => {
+    const flag = await receiver('omnisales-flag-only.mjs', 'omnisales');
+    expect((await run('omnisales', flag.url, ['delivery.retry-recovery']))['delivery.retry-recovery'].status).toBe('pass');
+    const silent = await receiver('omnisales-no-dedup-no-effects.mjs', 'omnisales');
+    expect((await run('omnisales', silent.url, ['delivery.retry-recovery']))['delivery.retry-recovery'].status).toBe('skip');
+  });
+});
