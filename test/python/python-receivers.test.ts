@@ -29,7 +29,7 @@ function hasModules(...mods: string[]): boolean {
 const hasFlask = hasModules('flask');
 const hasFastapi = hasModules('fastapi', 'uvicorn');
 
-const DEDUP = ['dedup.redelivery', 'dedup.concurrent', 'dedup.distinct-events'];
+const DEDUP = ['dedup.redelivery', 'dedup.concurrent', 'dedup.distinct-events', 'delivery.retry-recovery'];
 /** Every check passes, except those named. */
 const expected = (over: Record<string, string>) => Object.fromEntries(CATALOG.map((c) => [c.id, over[c.id] ?? 'pass']));
 
@@ -100,6 +100,7 @@ const OMNI_PASTE = expected({
   'dedup.redelivery': 'skip',
   'dedup.concurrent': 'skip',
   'dedup.distinct-events': 'skip',
+  'delivery.retry-recovery': 'skip',
 });
 
 function expectOmniPasteReasons(res: Record<string, CheckResult>) {

@@ -45,8 +45,10 @@ export const retryRecovery: Check = {
     await dispatcher.addEndpoint({ id: 'ep_hookgate_check', url: ctx.url });
     await dispatcher.start();
     await dispatcher.enqueue(msg, ['ep_hookgate_check']);
+    // Done when the store says so: the dispatcher's counters dip to zero between an attempt and its reschedule.
     const deadline = Date.now() + REAL_BUDGET_MS;
-    while ((dispatcher.pendingCount > 0 || dispatcher.inFlightCount > 0) && Date.now() < deadline && !ctx.signal.aborted) {
+    const finished = async () => (await dispatcher.store.listDeliveries()).every((d) => d.state === 'delivered' || d.state === 'dead');
+    while (!(await finished()) && Date.now() < deadline && !ctx.signal.aborted) {
       await new Promise((r) => setTimeout(r, 10));
     }
     await dispatcher.stop();
