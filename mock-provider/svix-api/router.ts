@@ -1,0 +1,120 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ProviderProfile } from '../../fixtures/profile.js';
+import type { Dispatcher } from '../engine/dispatcher.js';
+import { mountApps } from './apps.js';
+import { mountAttempts } from './attempts.js';
+import type { SvixApiContext } from './context.js';
+import { mountEndpoints } from './endpoints.js';
+import { ApiError, notFound } from './http.js';
+import { mountMessages } from './messages.js';
+import { SvixRegistry } from './registry.js';
+
+export interface SvixApiRouterOptions {
+  /** OptiPick or Dimmy: names secrets in errors and builds message bodies. */
+  profile: ProviderProfile;
+  /** Delivers the messages; its store holds endpoints' url/secret/disabled, messages and attempts. */
+  dispatcher: Dispatcher;
+  /** The one API token accepted as `Authorization: Bearer <token>`. */
+  token: string;
+  /** Epoch ms for createdAt/updatedAt/timestamps and new ids. Default Date.now; pass the dispatcher's clock to share its timeline. */
+  now?: () => number;
+  /** The registry to use (tests; later a persistent one). Default: a fresh in-memory one. */
+  registry?: SvixRegistry;
+}
+
+const IDEMPOTENCY_TTL_MS = 12 * 3600_000;
+const IDEMPOTENCY_MAX_KEYS = 10_000;
+const MAX_BODY = '1mb';
+
+/**
+ * The Svix REST API subset OptiPick and Dimmy users call (SVIX-API.md), for `serve` to mount at
+ * `/api/v1`. The official `svix` client works against it: JSON error bodies on every refusal, 202 on
+ * message create, resend and recover, 204 on rotate and delete, and idempotency-key replay on POST.
+ */
+export function svixApiRouter(opts: SvixApiRouterOptions): express.Router {
+  const ctx: SvixApiContext = {
+    profile: opts.profile,
+    dispatcher: opts.dispatcher,
+    registry: opts.registry ?? new SvixRegistry(),
+    now: opts.now ?? Date.now,
+  };
+  // Trailing slashes are accepted (strict: false), as the Svix server trims them.
+  const router = express.Router({ strict: false, caseSensitive: true });
+
+  router.use(bearerAuth(opts.token));
+  router.use(express.json({ limit: MAX_BODY, type: ['application/json', 'application/*+json'] }));
+  router.use(idempotency(opts.token, ctx.now));
+
+  mountApps(router, ctx);
+  mountEndpoints(router, ctx);
+  mountMessages(router, ctx);
+  mountAttempts(router, ctx);
+
+  router.use((_req: Request, _res: Response, next: NextFunction) => next(notFound()));
+  router.use(errorHandler);
+  return router;
+}
+
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+function bearerAuth(token: string) {
+  const expected = sha256(token);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const m = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
+    // Hashing first gives timingSafeEqual equal lengths whatever was sent.
+    if (m && timingSafeEqual(sha256(m[1].trim()), expected)) return next();
+    res.status(401).json({ code: 'authentication_failed', detail: m ? 'Invalid token' : 'Missing or malformed Authorization header' });
+  };
+}
+
+interface Remembered {
+  status: number;
+  body: unknown;
+  at: number;
+}
+
+/** POST only: a repeated idempotency-key (per token and URL) replays the first 2xx answer. */
+function idempotency(token: string, now: () => number) {
+  const cache = new Map<string, Remembered>();
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const key = req.get('idempotency-key');
+    if (req.method !== 'POST' || !key) return next();
+    const id = sha256(`${token}:${key}:${req.originalUrl}`).toString('hex');
+    const t = now();
+    // Insertion order is time order: expire from the front, and bound the size (the client keys every POST).
+    for (const [k, v] of cache) {
+      if (t - v.at <= IDEMPOTENCY_TTL_MS && cache.size < IDEMPOTENCY_MAX_KEYS) break;
+      cache.delete(k);
+    }
+    const hit = cache.get(id);
+    if (hit) {
+      if (hit.status === 204) res.status(204).end();
+      else res.status(hit.status).json(hit.body ?? {});
+      return;
+    }
+    res.locals.rememberReply = (status: number, body: unknown) => cache.set(id, { status, body, at: t });
+    next();
+  };
+}
+
+/** Every refusal as JSON: the client JSON-parses 4xx bodies and throws a SyntaxError on anything else. */
+function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  if (res.headersSent) return;
+  if (err instanceof ApiError) {
+    res.status(err.status).json(err.body);
+    return;
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === 'entity.too.large') {
+    res.status(413).json({ code: 'payload_too_large', detail: 'Request body is too large' });
+  } else if (e?.type === 'entity.parse.failed' || (e?.status !== undefined && e.status >= 400 && e.status < 500)) {
+    res.status(400).json({ code: 'generic_error', detail: e.message ?? 'Bad request' });
+  } else {
+    console.error('hookgate svix api:', err);
+    // As the OSS server does.
+    res.status(500).json({});
+  }
+}
