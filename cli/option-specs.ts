@@ -38,6 +38,20 @@ export const CHECK_OPTIONS: OptSpec[] = [
   { key: 'settleMs', type: 'int', min: 0, max: 60_000, default: 500 },
 ];
 
+export const SERVE_OPTIONS: OptSpec[] = [
+  { key: 'provider', type: 'string' },
+  { key: 'target', type: 'string' },
+  { key: 'secret', type: 'string' },
+  { key: 'port', type: 'int', min: 0, max: 65535, default: 8040 },
+  { key: 'host', type: 'string', default: '127.0.0.1' },
+  { key: 'token', type: 'string' },
+  { key: 'store', type: 'string', default: './.hookgate/serve.db' },
+  { key: 'timeScale', type: 'number', min: 0.000001, default: 1 },
+  { key: 'jitter', type: 'number', min: 0, max: 1, default: 0 },
+  { key: 'timeout', type: 'int', min: 1 },
+  { key: 'maxAttempts', type: 'int', min: 1, max: 100 },
+];
+
 export const REPLAY_OPTIONS: OptSpec[] = [
   { key: 'secret', type: 'string' },
   { key: 'url', type: 'string' },
@@ -45,5 +59,5 @@ export const REPLAY_OPTIONS: OptSpec[] = [
 
 /** Every key hookgate.config.json may hold (the union over commands); unknown ones are an error. */
 export function knownConfigKeys(): string[] {
-  return [...new Set([...EVENTS_OPTIONS, ...SEND_OPTIONS, ...CHECK_OPTIONS, ...REPLAY_OPTIONS].map((s) => s.key))];
+  return [...new Set([...EVENTS_OPTIONS, ...SEND_OPTIONS, ...CHECK_OPTIONS, ...REPLAY_OPTIONS, ...SERVE_OPTIONS].map((s) => s.key))];
 }

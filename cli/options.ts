@@ -9,7 +9,7 @@ import { nearest } from '../fixtures/nearest.js';
  * directory, then the built-in default. Commander only parses flags (no defaults
  * of its own) so that "not given" can fall through to the next source.
  */
-export type OptType = 'string' | 'int' | 'bool' | 'list';
+export type OptType = 'string' | 'int' | 'number' | 'bool' | 'list';
 
 export interface OptSpec {
   key: string;
@@ -80,6 +80,13 @@ function convert(spec: OptSpec, raw: unknown, source: string): unknown {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isSafeInteger(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
         throw bad(spec.min !== undefined ? `an integer from ${spec.min}${spec.max !== undefined ? ` to ${spec.max}` : ' up'}` : 'an integer');
+      }
+      return n;
+    }
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+        throw bad(`a number${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}${spec.max !== undefined ? ` and ≤ ${spec.max}` : ''}`);
       }
       return n;
     }

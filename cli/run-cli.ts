@@ -5,6 +5,7 @@ import { registerEvents } from './events-command.js';
 import { registerSend } from './send-command.js';
 import { registerCheck } from './check-command.js';
 import { registerReplay } from './replay-command.js';
+import { registerServe } from './serve-command.js';
 import { TOOL_VERSION } from './version.js';
 
 /** What a command's action returns: its exit code. */
@@ -31,6 +32,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerSend(program, io, setCode);
   registerCheck(program, io, setCode);
   registerReplay(program, io, setCode);
+  registerServe(program, io, setCode);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true);
 
   try {

@@ -1,0 +1,71 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Svix } from 'svix';
+import { startExample, listen, type Running } from '../helpers/receivers.js';
+import { svixV1 } from '../../mock-provider/signing/svix-v1.js';
+import { cli } from '../helpers/cli.js';
+
+const bin = resolve(import.meta.dirname, '../../dist/cli/main.js');
+const secret = svixV1.generateSecret();
+const open: Running[] = [];
+const children: ChildProcess[] = [];
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await Promise.all(open.map((r) => r.close()));
+});
+
+/** Starts `hookgate serve` from the build and resolves once it printed its API base URL. */
+function serve(args: string[]): Promise<{ child: ChildProcess; base: string; out: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: mkdtempSync(join(tmpdir(), 'hg-serve-')) });
+  children.push(child);
+  let out = '';
+  return new Promise((res, rej) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /emit events:\s+(http:\/\/\S+)\/_hookgate\/events/.exec(out);
+      if (m) res({ child, base: m[1], out: () => out });
+    });
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => rej(new Error(`serve exited ${code}: ${out}`)));
+  });
+}
+
+describe('hookgate serve', () => {
+  it('delivers an emitted event, re-signed, to a receiver built with the svix library; the official svix client reads it back; Ctrl-C exits 0', { timeout: 30_000 }, async () => {
+    const r = await startExample('svix-correct.mjs', secret, '/webhook');
+    open.push(r);
+    const { child, base } = await serve(['--provider', 'optipick', '--target', r.url, '--secret', secret, '--port', '0', '--token', 'tok_test', '--store', 'serve.db']);
+    const emitted = await fetch(`${base}/_hookgate/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'cluster.optimized' }) });
+    expect(emitted.status).toBe(202);
+    const { id } = (await emitted.json()) as { id: string };
+    const svix = new Svix('tok_test', { serverUrl: base });
+    const apps = await svix.application.list();
+    const appId = apps.data[0].id;
+    let attempts = await svix.messageAttempt.listByMsg(appId, id);
+    for (let i = 0; i < 50 && attempts.data.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      attempts = await svix.messageAttempt.listByMsg(appId, id);
+    }
+    expect(attempts.data[0].responseStatusCode).toBe(200);
+    const effects = (await (await fetch(`${r.origin}/_effects`)).json()) as string[];
+    expect(effects).toContain(id);
+    child.kill('SIGINT');
+    const code = await new Promise((res) => child.on('exit', res));
+    expect(code).toBe(0);
+  });
+
+  it('bad input: a malformed target and a port in use are one clear line and exit 2', async () => {
+    const bad = await cli(['serve', '--provider', 'dimmy', '--target', 'not a url']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --target "not a url" is not a valid URL/m);
+    const taken = await listen((_req, res) => res.end());
+    open.push(taken);
+    const port = new URL(taken.origin).port;
+    const inUse = await cli(['serve', '--provider', 'dimmy', '--target', 'http://127.0.0.1:9/webhook', '--port', port, '--store', join(mkdtempSync(join(tmpdir(), 'hg-s-')), 's.db')]);
+    expect(inUse.code).toBe(2);
+    expect(inUse.stderr).toMatch(/port \d+ is already in use/);
+  });
+});
