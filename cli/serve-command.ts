@@ -61,7 +61,10 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   } catch (e) {
     throw new HookgateError('OUTPUT_UNWRITABLE', `cannot open the store ${o.store}: ${(e as Error).message}`, 'pass --store with a file in a folder you can write to');
   }
-  const clock = o.timeScale === 1 ? realClock : scaledClock(o.timeScale);
+  // Virtual time runs ahead of the wall clock under --time-scale: resume from the latest virtual moment the
+  // store saw, or a restart would find every due time far in the future.
+  const resumeAt = (await store.listAttempts()).reduce((m, a) => Math.max(m, a.virtualAt), Date.now());
+  const clock = o.timeScale === 1 ? realClock : scaledClock(o.timeScale, { startAt: resumeAt });
   const dispatcher = createDispatcher({
     profile,
     clock,

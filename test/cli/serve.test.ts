@@ -69,3 +69,56 @@ describe('hookgate serve', () => {
     expect(inUse.stderr).toMatch(/port \d+ is already in use/);
   });
 });
+
+describe('hookgate serve after kill -9', () => {
+  it('restarted on the same store, delivers every message; an attempt in flight is recorded interrupted; no completed attempt repeats', { timeout: 60_000 }, async () => {
+    const { sqliteStore } = await import('../../mock-provider/engine/sqlite-store.js');
+    // A receiver that fails each message's first attempt and answers slowly, so the kill finds
+    // deliveries both pending (waiting for a retry) and in flight.
+    const seen = new Map<string, number>();
+    const processed: string[] = [];
+    const receiver = await listen((req, res) => {
+      const id = String(req.headers['svix-id']);
+      req.resume();
+      req.on('end', () => {
+        const n = (seen.get(id) ?? 0) + 1;
+        seen.set(id, n);
+        setTimeout(() => {
+          if (n === 1) return res.writeHead(500).end();
+          if (!processed.includes(id)) processed.push(id);
+          res.writeHead(200).end('{}');
+        }, 150);
+      });
+    }, '/webhook');
+    open.push(receiver);
+    const dir = mkdtempSync(join(tmpdir(), 'hg-kill-'));
+    const store = join(dir, 'serve.db');
+    const args = ['--provider', 'dimmy', '--target', receiver.url, '--secret', secret, '--port', '0', '--store', store, '--time-scale', '100'];
+    const first = await serve(args);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await fetch(`${first.base}/_hookgate/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'items.scanned' }) });
+      ids.push(((await r.json()) as { id: string }).id);
+    }
+    // First attempts are running or done (500s); the 5 s retry (50 ms at 100×) is pending or in flight.
+    await new Promise((r) => setTimeout(r, 60));
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.on('exit', r));
+    expect(processed.length).toBeLessThan(ids.length);
+
+    const second = await serve(args);
+    for (let i = 0; i < 200 && processed.length < ids.length; i++) await new Promise((r) => setTimeout(r, 50));
+    second.child.kill('SIGINT');
+    await new Promise((r) => second.child.on('exit', r));
+    expect([...processed].sort()).toEqual([...ids].sort());
+
+    const s = sqliteStore(store);
+    const attempts = await s.listAttempts();
+    s.close();
+    const keys = attempts.map((a) => `${a.deliveryId}#${a.n}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const id of ids) expect(attempts.some((a) => a.msgId === id && a.outcome === 'success')).toBe(true);
+    // The receiver answers in 150 ms, so requests were in flight at the kill: recorded, then retried.
+    expect(attempts.some((a) => a.outcome === 'interrupted')).toBe(true);
+  });
+});
