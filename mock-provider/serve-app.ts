@@ -55,6 +55,10 @@ export function serveApp(o: ServeAppOptions): express.Express {
   if (api.routes.length) {
     app.use((req, res, next) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      // Off loopback the fetch-back API wants the serve token as its X-API-KEY, like every other API.
+      if (o.requireTokenEverywhere && api.routes.length && !tokenOk(req.get('x-api-key'), o.token) && req.path.match(/\/(optimize|items)\//)) {
+        return res.status(401).json({ detail: 'X-API-KEY must be the serve token when serve listens beyond loopback' });
+      }
       const r = api.handle({ method: req.method, path: req.originalUrl, headers: req.headers });
       if (r.status === 404) return next();
       res.status(r.status).set(r.headers).send(r.body);

@@ -122,3 +122,15 @@ describe('hookgate serve after kill -9', () => {
     expect(attempts.some((a) => a.outcome === 'interrupted')).toBe(true);
   });
 });
+
+describe('hookgate serve: unwritable store', () => {
+  it('is one clear line and exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hg-s-'));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'taken'), 'x');
+    const r = await cli(['serve', '--provider', 'optipick', '--target', 'http://127.0.0.1:9/webhook', '--store', join(dir, 'taken', 'serve.db')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: cannot open the store/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
