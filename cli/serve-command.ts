@@ -9,7 +9,8 @@ import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { newWebhookId } from '../fixtures/index.js';
 import { schemeFor } from '../mock-provider/signing/index.js';
 import { createDispatcher, httpDeliver, realClock, scaledClock } from '../mock-provider/engine/index.js';
-import { SvixRegistry, newSvixId } from '../mock-provider/svix-api/registry.js';
+import { newSvixId } from '../mock-provider/svix-api/registry.js';
+import { loadRegistry, saveRegistry } from '../mock-provider/svix-api/registry-file.js';
 import { serveApp } from '../mock-provider/serve-app.js';
 import { shellQuote } from '../mock-provider/curl.js';
 
@@ -77,18 +78,23 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   });
 
   // One application and one endpoint for --target; a restart on the same store reuses them.
-  const registry = new SvixRegistry();
+  const registryFile = `${o.store}.registry.json`;
+  const registry = loadRegistry(registryFile);
   const now = () => clock.now();
-  const appRec = { id: newSvixId('app', now()), name: 'hookgate', metadata: {}, createdAt: now(), updatedAt: now() };
-  registry.apps.push(appRec);
+  const appRec = registry.findApp('hookgate') ?? { id: newSvixId('app', now()), uid: 'hookgate', name: 'hookgate', metadata: {}, createdAt: now(), updatedAt: now() };
+  if (!registry.apps.includes(appRec)) registry.apps.push(appRec);
   const existing = (await store.listEndpoints()).find((e) => e.url === target.href);
   const generated = !o.secret && !existing;
   const secret = existing?.secret ?? o.secret ?? scheme.generateSecret();
   const endpointId = existing?.id ?? newSvixId('ep', now());
   if (!existing) await dispatcher.addEndpoint({ id: endpointId, url: target.href, secret, webhookId: newWebhookId() });
-  registry.endpoints.push({ id: endpointId, appId: appRec.id, description: 'hookgate --target', version: 1, filterTypes: null, channels: null, metadata: {}, createdAt: now(), updatedAt: now() });
+  if (!registry.findEndpoint(appRec.id, endpointId)) {
+    registry.endpoints.push({ id: endpointId, appId: appRec.id, description: 'hookgate --target', version: 1, filterTypes: null, channels: null, metadata: {}, createdAt: now(), updatedAt: now() });
+  }
+  const persist = () => saveRegistry(registry, registryFile);
+  persist();
 
-  const app = serveApp({ profile, dispatcher, token, requireTokenEverywhere: !LOOPBACK.has(o.host), registry, now, appId: appRec.id });
+  const app = serveApp({ profile, dispatcher, token, requireTokenEverywhere: !LOOPBACK.has(o.host), registry, now, appId: appRec.id, onRegistryChange: persist });
   const server = app.listen(o.port, o.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -17,6 +17,8 @@ export interface ServeAppOptions {
   now: () => number;
   appId: string;
   seed?: number;
+  /** Called after anything changed the registry (persistence). */
+  onRegistryChange?: () => void;
 }
 
 function tokenOk(header: string | undefined, token: string): boolean {
@@ -32,6 +34,13 @@ function tokenOk(header: string | undefined, token: string): boolean {
 export function serveApp(o: ServeAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  if (o.onRegistryChange) {
+    const changed = o.onRegistryChange;
+    app.use('/api/v1', (req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') res.on('finish', () => res.statusCode < 300 && changed());
+      next();
+    });
+  }
   if (o.profile.scheme === 'svix-v1') app.use('/api/v1', svixApiRouter({ profile: o.profile, dispatcher: o.dispatcher, token: o.token, now: o.now, registry: o.registry }));
 
   app.post('/_hookgate/events', express.json({ limit: '20mb' }), async (req, res) => {
@@ -45,6 +54,7 @@ export function serveApp(o: ServeAppOptions): express.Express {
     const endpoints = (await o.dispatcher.store.listEndpoints()).filter((e) => !e.disabled).map((e) => e.id);
     if (o.profile.scheme === 'svix-v1') {
       o.registry.messages.push({ id: msg.messageId, appId: o.appId, eventType: type, payload: msg.data, timestamp: o.now() });
+      o.onRegistryChange?.();
     }
     await o.dispatcher.enqueue(msg, endpoints);
     res.status(202).json({ id: msg.messageId, type, endpoints });

@@ -93,7 +93,7 @@ describe('hookgate serve after kill -9', () => {
     open.push(receiver);
     const dir = mkdtempSync(join(tmpdir(), 'hg-kill-'));
     const store = join(dir, 'serve.db');
-    const args = ['--provider', 'dimmy', '--target', receiver.url, '--secret', secret, '--port', '0', '--store', store, '--time-scale', '100'];
+    const args = ['--provider', 'dimmy', '--target', receiver.url, '--secret', secret, '--port', '0', '--store', store, '--time-scale', '100', '--token', 'tok_k'];
     const first = await serve(args);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -108,6 +108,10 @@ describe('hookgate serve after kill -9', () => {
 
     const second = await serve(args);
     for (let i = 0; i < 200 && processed.length < ids.length; i++) await new Promise((r) => setTimeout(r, 50));
+    // The Svix API still answers for what was created before the crash.
+    const client = new Svix('tok_k', { serverUrl: second.base });
+    const app = await client.application.get('hookgate');
+    expect((await client.message.get(app.id, ids[0])).id).toBe(ids[0]);
     second.child.kill('SIGINT');
     await new Promise((r) => second.child.on('exit', r));
     expect([...processed].sort()).toEqual([...ids].sort());
