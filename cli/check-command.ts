@@ -8,7 +8,7 @@ import { runCheckSession, type CheckOpts } from './check-session.js';
 export function registerCheck(program: Command, io: Io, setCode: (c: number) => void): void {
   program
     .command('check')
-    .description('run the conformance checks against a receiver; write results.json and junit.xml')
+    .description('run the conformance checks against a receiver; write results.json, junit.xml, summary.md and report.html')
     .option('--provider <name>', 'optipick | dimmy | omnisales')
     .option('--url <url>', "the receiver's webhook URL")
     .option('--secret <secret>', 'the secret the receiver verifies with (prefer HOOKGATE_SECRET)')
