@@ -15,6 +15,7 @@ import { freePort, startReceiver, type ReceiverProcess } from '../suites/receive
 import { summarize } from '../reports/results-json.js';
 import type { RunResults } from '../suites/types.js';
 import { TOOL_VERSION } from './version.js';
+import { throwIfUnreachable } from './unreachable.js';
 import { randomBytes } from 'node:crypto';
 import { createFetchBackApi, serveFetchBack, type FetchBackApi, type FetchBackServer } from '../mock-provider/rest-api/index.js';
 import { effectsObserver } from '../suites/observe/effects-url.js';
@@ -159,10 +160,7 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
 /** One correctly signed delivery before the suite: a receiver that cannot be reached at all is exit 3, not 9 failures. */
 async function assertReachable(ctx: ReturnType<typeof createContext>, url: URL): Promise<void> {
   const d = ctx.delivery(ctx.newMessage());
-  const a = await ctx.send(d);
-  if (a.outcome.kind === 'error' && (a.outcome.error === 'refused' || a.outcome.error === 'dns')) {
-    throw new HookgateError('UNREACHABLE', `cannot reach ${url.origin}: ${a.outcome.error === 'refused' ? 'connection refused' : a.outcome.message}`, 'is the receiver running? check the host and port in --url, or use --start');
-  }
+  throwIfUnreachable(await ctx.send(d), url, 'is the receiver running? check the host and port in --url, or use --start');
 }
 
 async function startApi(api: FetchBackApi, port: number | undefined): Promise<FetchBackServer> {

@@ -5,6 +5,7 @@ import type { Io } from './io.js';
 import { REPLAY_OPTIONS } from './option-specs.js';
 import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { maskSecret } from './mask.js';
+import { throwIfUnreachable } from './unreachable.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { schemeFor } from '../mock-provider/signing/index.js';
 import { buildFromRecipe } from '../mock-provider/recipe.js';
@@ -58,9 +59,7 @@ export async function runReplay(ref: string, o: ReplayOpts, io: Io): Promise<num
   const req = buildFromRecipe({ profile, secret: o.secret, webhookId, baseDir: dirname(resolve(io.cwd, file)) }, ev.recipe);
   io.out(`→ POST ${url.href}  ${checkId}/${n} "${ev.label}" re-signed now (secret ${maskSecret(o.secret)}); expected: ${ev.expected}\n`);
   const a = await send({ url: url.href, headers: req.headers, body: req.body }, { timeoutMs: profile.timeoutMs });
-  if (a.outcome.kind === 'error' && (a.outcome.error === 'refused' || a.outcome.error === 'dns')) {
-    throw new HookgateError('UNREACHABLE', `cannot reach ${url.origin}: ${describeOutcome(a)}`, 'is the receiver running? pass --url to send elsewhere');
-  }
+  throwIfUnreachable(a, url, 'is the receiver running? pass --url to send elsewhere');
   io.out(`← ${describeOutcome(a)}\n`);
   const wantAccept = ev.expected.includes('2xx') && !ev.expected.includes('non-2xx');
   const asExpected = isSuccess(a) === wantAccept;

@@ -6,6 +6,7 @@ import { resolveSecret } from './secret.js';
 import { readDataFile, type DataFile } from './data-file.js';
 import { maskSecret } from './mask.js';
 import { printable } from './printable.js';
+import { throwIfUnreachable } from './unreachable.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { buildMessage, resolveEvent } from '../fixtures/index.js';
 import { newWebhookId } from '../fixtures/ids.js';
@@ -85,10 +86,8 @@ export async function runSend(o: SendOpts, io: Io): Promise<number> {
 
 function printAttempt(a: Attempt, url: URL, io: Io): number {
   const out = a.outcome;
+  throwIfUnreachable(a, url, 'is the receiver running? check the host and port in --url');
   if (out.kind === 'error') {
-    if (out.error === 'refused' || out.error === 'dns') {
-      throw new HookgateError('UNREACHABLE', `cannot reach ${url.origin}: ${describeOutcome(a)}`, 'is the receiver running? check the host and port in --url');
-    }
     io.out(`← ${describeOutcome(a)}\n`);
     return EXIT.failed;
   }

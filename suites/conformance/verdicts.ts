@@ -1,4 +1,5 @@
 import { describeOutcome, isSuccess, type Attempt } from '../../mock-provider/sender.js';
+import { activeObserver } from '../observe/watch.js';
 import type { CheckContext, CheckOutcome, Delivery, Evidence, RecipeChange } from '../types.js';
 
 export const REFUSAL = 'a refusal (non-2xx)';
@@ -67,10 +68,9 @@ async function markProcessedForgeries(ctx: CheckContext, runs: CaseRun[]): Promi
 
 /** The refused deliveries the receiver processed anyway, when an observer can tell (after one settle wait). */
 export async function processedForgeries(ctx: CheckContext, refused: Delivery[]): Promise<Delivery[]> {
-  const { effects, fetchBack, settleMs } = ctx.observation;
-  const observer = effects ?? (fetchBack && fetchBack.counts.totalFetches() > 0 ? fetchBack.observer : undefined);
+  const observer = activeObserver(ctx);
   if (!observer || refused.length === 0) return [];
-  await new Promise((r) => setTimeout(r, settleMs));
+  await new Promise((r) => setTimeout(r, ctx.observation.settleMs));
   const out: Delivery[] = [];
   for (const d of refused) if ((await observer.processed(d.msg)) > 0) out.push(d);
   return out;

@@ -41,9 +41,17 @@ export function countReaching(ctx: CheckContext, observer: Observer, msg: Messag
 export const NOT_OBSERVABLE = 'not observable: no --effects-url and no fetch-back seen';
 export const SAW_NO_PROCESSING = 'observer saw no processing of the first delivery';
 
+/**
+ * The observer that can see processing right now: the effects URL when given, else fetch-back once the
+ * receiver has fetched anything in this run (before that, a zero count proves nothing).
+ */
+export function activeObserver(ctx: CheckContext): Observer | undefined {
+  const { effects, fetchBack } = ctx.observation;
+  return effects ?? (fetchBack && fetchBack.counts.totalFetches() > 0 ? fetchBack.observer : undefined);
+}
+
 /** Why a dedup check could not judge: nothing can observe this receiver, or an observer works but saw nothing of this message. */
 export function unobserved(ctx: CheckContext): string {
-  const { effects, fetchBack } = ctx.observation;
-  if (effects || (fetchBack && fetchBack.counts.totalFetches() > 0)) return SAW_NO_PROCESSING;
+  if (activeObserver(ctx)) return SAW_NO_PROCESSING;
   return NOT_OBSERVABLE + (ctx.profile.scheme === 'omnisales-hex' ? ', and no {"duplicate": true} answer' : '');
 }
