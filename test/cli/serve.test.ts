@@ -70,21 +70,37 @@ describe('hookgate serve', () => {
   });
 });
 
+/** Polls `check` until it returns true; on the deadline, fails with what `state` says was last seen. Never a fixed wait. */
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, state: () => unknown, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}; last seen: ${JSON.stringify(state())}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe('hookgate serve after kill -9', () => {
-  it('restarted on the same store, delivers every message; an attempt in flight is recorded interrupted; no completed attempt repeats', { timeout: 60_000 }, async () => {
+  it('restarted on the same store, delivers every message; an attempt in flight is recorded interrupted; no completed attempt repeats', { timeout: 120_000 }, async () => {
     const { sqliteStore } = await import('../../mock-provider/engine/sqlite-store.js');
     // A receiver that fails each message's first attempt and answers slowly, so the kill finds
     // deliveries both pending (waiting for a retry) and in flight.
     const seen = new Map<string, number>();
     const processed: string[] = [];
+    let held = 0; // requests the receiver is holding open right now: each is an attempt in flight
+    let failed = 0; // first attempts answered 500: their deliveries wait for a retry
     const receiver = await listen((req, res) => {
       const id = String(req.headers['svix-id']);
+      held++;
       req.resume();
       req.on('end', () => {
         const n = (seen.get(id) ?? 0) + 1;
         seen.set(id, n);
         setTimeout(() => {
-          if (n === 1) return res.writeHead(500).end();
+          held--;
+          if (n === 1) {
+            failed++;
+            return res.writeHead(500).end();
+          }
           if (!processed.includes(id)) processed.push(id);
           res.writeHead(200).end('{}');
         }, 150);
@@ -100,14 +116,40 @@ describe('hookgate serve after kill -9', () => {
       const r = await fetch(`${first.base}/_hookgate/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'items.scanned' }) });
       ids.push(((await r.json()) as { id: string }).id);
     }
-    // First attempts are running or done (500s); the 5 s retry (50 ms at 100×) is pending or in flight.
-    await new Promise((r) => setTimeout(r, 60));
+    // Kill once a first attempt has failed (its retry is pending) while the receiver holds a request open: that
+    // attempt's in-flight marker was stored before the request left, so the restart must record it interrupted.
+    await waitFor('a failed first attempt and a request in flight', () => failed > 0 && held > 0, () => ({ failed, held, processed: processed.length }), 30_000);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.on('exit', r));
     expect(processed.length).toBeLessThan(ids.length);
 
     const second = await serve(args);
-    for (let i = 0; i < 200 && processed.length < ids.length; i++) await new Promise((r) => setTimeout(r, 50));
+    // Wait for the state asserted below, not for the receiver alone: a request the receiver finished after the
+    // kill counts as processed there, yet its attempt is recorded interrupted and retried (up to 5 min virtual,
+    // 3 s real, later). So: every message processed, every delivery delivered, a success recorded for each
+    // message, nothing in flight — read from the store itself (WAL: a second connection reads alongside serve).
+    const watch = sqliteStore(store);
+    let last: unknown;
+    try {
+      await waitFor(
+        'every delivery to be recorded delivered',
+        async () => {
+          const [deliveries, attempts, inFlight] = await Promise.all([watch.listDeliveries(), watch.listAttempts(), watch.listInFlight()]);
+          last = { processed: processed.length, states: deliveries.map((d) => `${d.msgId}:${d.state}#${d.attemptsMade}`), inFlight: inFlight.length };
+          return (
+            ids.every((id) => processed.includes(id)) &&
+            inFlight.length === 0 &&
+            deliveries.length === ids.length &&
+            deliveries.every((d) => d.state === 'delivered') &&
+            ids.every((id) => attempts.some((a) => a.msgId === id && a.outcome === 'success'))
+          );
+        },
+        () => last,
+        60_000,
+      );
+    } finally {
+      watch.close();
+    }
     // The Svix API still answers for what was created before the crash.
     const client = new Svix('tok_k', { serverUrl: second.base });
     const app = await client.application.get('hookgate');
