@@ -12,7 +12,7 @@ import { createContext } from '../suites/context.js';
 import { selectChecks } from '../suites/conformance/catalog.js';
 import { runChecks } from '../suites/runner.js';
 import { freePort, startReceiver, type ReceiverProcess } from '../suites/receiver-process.js';
-import { summarize } from '../reports/results-json.js';
+import { decideVerdict } from '../suites/verdict.js';
 import type { RunResults } from '../suites/types.js';
 import { TOOL_VERSION } from './version.js';
 import { throwIfUnreachable } from './unreachable.js';
@@ -129,6 +129,7 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       onResult: (r, done, total) => io.err(progressLine(r, done, total)),
     });
     const interrupted = abort.signal.aborted;
+    const judged = decideVerdict(results, { strict: o.strict, interrupted });
     const run: RunResults = {
       schemaVersion: 1,
       tool: { name: 'hookgate', version: TOOL_VERSION },
@@ -138,17 +139,20 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       durationMs: Date.now() - startedAt.getTime(),
       seed,
       interrupted,
-      // An interrupted run proves nothing: never let a partial run read as a pass.
-      summary: { ...summarize(results, { strict: o.strict }), ...(interrupted ? { verdict: 'fail' as const } : {}) },
-      checks: results,
+      summary: judged.summary,
+      checks: judged.checks,
     };
     if (receiver) {
       await receiver.stop();
       run.receiverLog = { command: o.start!, stdout: receiver.stdout, stderr: receiver.stderr, exitCode: receiver.exitCode };
     }
-    writeReports(outDir, run, { strict: o.strict, attachments: ctx.attachments });
+    writeReports(outDir, run, { attachments: ctx.attachments });
     io.out(verdictText(run, outDir));
     if (interrupted) return EXIT.interrupted;
+    if (judged.nothingToCheck) {
+      io.err(`error: nothing to check: every selected check is not applicable to ${profile.displayName}${o.events?.length ? ' with these --events' : ''}\nhint: widen --only/--skip (\`hookgate check --list --provider ${profile.name}\` shows what applies)\n`);
+      return EXIT.usage;
+    }
     return run.summary.verdict === 'pass' ? EXIT.ok : EXIT.failed;
   } finally {
     process.removeListener('SIGINT', onSigint);

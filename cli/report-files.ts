@@ -24,16 +24,16 @@ export interface WrittenReports {
 }
 
 /** One writer per format; each file is written whole so a reader never sees half a report. */
-export function writeReports(dir: string, r: RunResults, opts: { strict: boolean; attachments?: Map<string, Buffer> }): WrittenReports {
+export function writeReports(dir: string, r: RunResults, opts: { attachments?: Map<string, Buffer> } = {}): WrittenReports {
   for (const [rel, body] of opts.attachments ?? []) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), body);
   }
   const files: [string, string][] = [
     ['results.json', resultsJson(r)],
-    ['junit.xml', junitXml(r, { strict: opts.strict })],
-    ['summary.md', summaryMarkdown(r, { strict: opts.strict })],
-    ['report.html', reportHtml(r, { strict: opts.strict })],
+    ['junit.xml', junitXml(r)],
+    ['summary.md', summaryMarkdown(r)],
+    ['report.html', reportHtml(r)],
   ];
   for (const [name, text] of files) writeFileSync(join(dir, name), text);
   return { files: files.map(([n]) => join(dir, n)) };

@@ -1,5 +1,6 @@
 import type { CheckResult, Counterexample, Evidence, RunResults } from '../suites/types.js';
-import { countsAgainstVerdict, jsonReplacer } from './results-json.js';
+import { jsonReplacer } from './results-json.js';
+import { whyItCounts } from '../suites/verdict.js';
 
 /*
  * junit.xml for CI viewers (Jenkins, GitLab, GitHub test-report actions, Azure).
@@ -19,11 +20,11 @@ import { countsAgainstVerdict, jsonReplacer } from './results-json.js';
  *   which parsers would otherwise normalise to spaces / \n.
  *
  * Mapping — a testcase is red in CI exactly when it counts against the verdict
- * (`countsAgainstVerdict`), because Jenkins marks a build unstable on any
+ * (`countsAgainstVerdict`, decided in the core by suites/verdict.ts), because Jenkins marks a build unstable on any
  * <failure>/<error> and the report must not contradict the exit code:
  * - MUST `fail`                → <failure type="must">
  * - MUST `error`               → <error type="must">
- * - MUST `skip` with --strict  → <failure type="must"> ("skipped, and --strict …")
+ * - MUST `skip` that counts    → <failure type="must"> (--strict, or no MUST check could be judged)
  * - `skip`                     → <skipped message="reason"/>
  * - SHOULD `error`             → <skipped> (it was not judged, and does not fail the gate)
  *                                plus the details in <system-out>
@@ -35,19 +36,14 @@ import { countsAgainstVerdict, jsonReplacer } from './results-json.js';
  * JUnit consumers expect; results.json keeps the by-status counts.
  */
 
-export interface JunitOptions {
-  /** Same meaning as `check --strict`; must match what `summarize` was given. */
-  strict?: boolean;
-}
 
 /** The reference `hookgate replay` takes; `n` is 1-based, as in "evidence 1/3". */
 export function replayRef(checkId: string, n: number): string {
   return `results.json#${checkId}/${n}`;
 }
 
-export function junitXml(r: RunResults, opts: JunitOptions = {}): string {
-  const strict = opts.strict ?? false;
-  const cases = r.checks.map((c) => ({ check: c, kind: caseKind(c, strict) }));
+export function junitXml(r: RunResults): string {
+  const cases = r.checks.map((c) => ({ check: c, kind: caseKind(c) }));
   const count = (k: CaseKind): string => String(cases.filter((x) => x.kind === k).length);
   const totals = {
     tests: String(r.checks.length),
@@ -57,7 +53,7 @@ export function junitXml(r: RunResults, opts: JunitOptions = {}): string {
     time: seconds(r.durationMs),
   };
 
-  const props = facts(r, strict).map(([name, value]) => el('property', { name, value }));
+  const props = facts(r).map(([name, value]) => el('property', { name, value }));
   const children: XmlNode[] = [el('properties', {}, props), ...cases.map(({ check, kind }) => testcase(r, check, kind))];
   const log = suiteOutput(r);
   if (log) children.push(el('system-out', {}, log));
@@ -66,22 +62,23 @@ export function junitXml(r: RunResults, opts: JunitOptions = {}): string {
 }
 
 /** Run-level facts a CI reader needs to reproduce the run without opening results.json. */
-function facts(r: RunResults, strict: boolean): Array<[string, string]> {
+function facts(r: RunResults): Array<[string, string]> {
   return [
     ['hookgate.version', r.tool.version],
     ['provider', r.provider],
     ['target', r.target],
     ['seed', String(r.seed)],
     ['verdict', r.summary.verdict],
+    ['verdictReason', r.summary.verdictReason],
     ['interrupted', String(r.interrupted)],
-    ['strict', String(strict)],
+    ['strict', String(r.summary.strict)],
   ];
 }
 
 type CaseKind = 'pass' | 'warn' | 'failure' | 'error' | 'skipped';
 
-function caseKind(c: CheckResult, strict: boolean): CaseKind {
-  if (countsAgainstVerdict(c, strict)) return c.status === 'error' ? 'error' : 'failure';
+function caseKind(c: CheckResult): CaseKind {
+  if (c.countsAgainstVerdict) return c.status === 'error' ? 'error' : 'failure';
   switch (c.status) {
     case 'pass':
       return 'pass';
@@ -103,7 +100,7 @@ function testcase(r: RunResults, c: CheckResult, kind: CaseKind): XmlNode {
   const children: XmlNode[] = [];
   switch (kind) {
     case 'failure': {
-      const message = c.status === 'skip' ? `skipped, and --strict counts a skipped MUST check as failed: ${c.message}` : c.message;
+      const message = c.status === 'skip' ? `skipped, and ${whyItCounts(c, r.summary)}: ${c.message}` : c.message;
       children.push(el('failure', { message, type: c.severity }, details(r, c, message)));
       break;
     }

@@ -3,8 +3,7 @@ import type { CheckResult, CheckStatus, RunResults } from '../suites/types.js';
 import { esc, anchor } from './html-escape.js';
 import { checkDetails, receiverLogSection } from './html-evidence.js';
 import { CSS, SCRIPT } from './html-style.js';
-import { countsAgainstVerdict } from './results-json.js';
-import { duration } from './report-text.js';
+import { countedSkipNote, duration } from './report-text.js';
 
 /*
  * report.html: one self-contained file that opens offline — inline CSS and a
@@ -21,11 +20,6 @@ import { duration } from './report-text.js';
  */
 const ICON: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '⚠', skip: '↷', error: '‼' };
 
-export interface ReportHtmlOptions {
-  /** Same meaning as `check --strict`: a skipped MUST check is shown as counting against the verdict. */
-  strict?: boolean;
-}
-
 function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
@@ -38,8 +32,7 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-export function reportHtml(r: RunResults, opts: ReportHtmlOptions = {}): string {
-  const strict = opts.strict ?? false;
+export function reportHtml(r: RunResults): string {
   const verdict = r.summary.verdict === 'pass' ? 'PASS' : 'FAIL';
   const title = `hookgate ${verdict} · ${r.provider} · ${r.target}`;
   return [
@@ -55,9 +48,9 @@ export function reportHtml(r: RunResults, opts: ReportHtmlOptions = {}): string 
     '</head>',
     '<body>',
     '<main>',
-    banner(r, strict),
+    banner(r),
     counts(r),
-    checksTable(r, strict),
+    checksTable(r),
     receiverLogSection(r),
     `<footer>hookgate ${esc(r.tool.version)} · results.json schema ${r.schemaVersion} · evidence reproduces with <code>hookgate replay results.json#CHECK/N</code> (re-signed with <code>HOOKGATE_SECRET</code>).</footer>`,
     '</main>',
@@ -68,7 +61,7 @@ export function reportHtml(r: RunResults, opts: ReportHtmlOptions = {}): string 
   ].join('\n');
 }
 
-function banner(r: RunResults, strict: boolean): string {
+function banner(r: RunResults): string {
   const pass = r.summary.verdict === 'pass';
   const meta = [
     ['provider', r.provider],
@@ -81,9 +74,8 @@ function banner(r: RunResults, strict: boolean): string {
     .join('');
   const notices: string[] = [];
   if (r.interrupted) notices.push('<p class="notice">⚠ The run was interrupted: these results are partial.</p>');
-  if (strict) notices.push('<p class="notice">--strict: a skipped MUST check counts as failed.</p>');
-  const n = failing(r, strict);
-  const because = pass ? 'no MUST check failed' : `${n} MUST check${n === 1 ? '' : 's'} ${strict ? 'failed, errored or skipped' : 'failed or errored'}`;
+  if (r.summary.strict) notices.push('<p class="notice">--strict: a skipped MUST check counts as failed.</p>');
+  const because = r.summary.verdictReason;
   return [
     `<header class="banner ${pass ? 'pass' : 'fail'}">`,
     `<h1 id="verdict">${pass ? '✓ PASS' : '✗ FAIL'}</h1>`,
@@ -91,10 +83,6 @@ function banner(r: RunResults, strict: boolean): string {
     ...notices,
     '</header>',
   ].join('\n');
-}
-
-function failing(r: RunResults, strict: boolean): number {
-  return r.checks.filter((c) => countsAgainstVerdict(c, strict)).length;
 }
 
 function counts(r: RunResults): string {
@@ -109,8 +97,8 @@ function counts(r: RunResults): string {
   return `<section class="counts" aria-label="summary">${items.map(([cls, n, label]) => `<div class="count ${cls}"><b>${n}</b>${label}</div>`).join('')}</section>`;
 }
 
-function checksTable(r: RunResults, strict: boolean): string {
-  const rows = r.checks.map((c) => row(r, c, strict)).join('\n');
+function checksTable(r: RunResults): string {
+  const rows = r.checks.map((c) => row(r, c)).join('\n');
   return [
     '<section>',
     '<h2>Checks</h2>',
@@ -124,9 +112,9 @@ function checksTable(r: RunResults, strict: boolean): string {
   ].join('\n');
 }
 
-function row(r: RunResults, c: CheckResult, strict: boolean): string {
-  const strictSkip = strict && c.severity === 'must' && c.status === 'skip';
-  const status = `<span class="badge ${c.status}">${ICON[c.status]} ${c.status}</span>${strictSkip ? '<div class="title">counts as failed (--strict)</div>' : ''}`;
+function row(r: RunResults, c: CheckResult): string {
+  const counted = countedSkipNote(c, r.summary).trim().replace(/^\(|\)$/g, '');
+  const status = `<span class="badge ${c.status}">${ICON[c.status]} ${c.status}</span>${counted ? `<div class="title">${esc(counted)}</div>` : ''}`;
   // The evidence goes in a full-width row of its own: inside the message cell it would be a narrow column.
   const details = checkDetails(r, c);
   const tr = [

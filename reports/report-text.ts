@@ -1,5 +1,5 @@
 import type { CheckResult, CheckStatus, Evidence, RunResults } from '../suites/types.js';
-import { countsAgainstVerdict, jsonReplacer } from './results-json.js';
+import { jsonReplacer } from './results-json.js';
 
 /*
  * Plain-text pieces shared by the human-readable writers (summary.md, report.html):
@@ -10,7 +10,7 @@ import { countsAgainstVerdict, jsonReplacer } from './results-json.js';
 export const STATUS_ICON: Record<CheckStatus, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️', error: '💥' };
 
 export interface Groups {
-  /** Count against the verdict (MUST fail/error, MUST skip with --strict), in run order. */
+  /** Count against the verdict (as the core decided: `countsAgainstVerdict`), in run order. */
   failures: CheckResult[];
   /** SHOULD checks that found something (`warn`, a stray SHOULD `fail`) or could not be judged (SHOULD `error`). */
   warnings: CheckResult[];
@@ -18,26 +18,32 @@ export interface Groups {
   skipped: CheckResult[];
 }
 
-export function groupChecks(checks: CheckResult[], strict: boolean): Groups {
+export function groupChecks(checks: CheckResult[]): Groups {
   const g: Groups = { failures: [], warnings: [], skipped: [] };
   for (const c of checks) {
-    if (countsAgainstVerdict(c, strict)) g.failures.push(c);
+    if (c.countsAgainstVerdict) g.failures.push(c);
     else if (c.status === 'warn' || c.status === 'fail' || c.status === 'error') g.warnings.push(c);
     else if (c.status === 'skip') g.skipped.push(c);
   }
   return g;
 }
 
-/** Why a check is in its group, e.g. "MUST · fail" or "MUST · skip (counts as failed with --strict)". */
-export function statusLabel(c: CheckResult, strict: boolean): string {
+/** Why a check is in its group, e.g. "MUST · fail" or "MUST · skip (counts as failed: --strict …)". */
+export function statusLabel(c: CheckResult, s: RunResults['summary']): string {
   const sev = c.severity.toUpperCase();
-  if (c.status === 'skip' && strict && c.severity === 'must') return `${sev} · skip (counts as failed with --strict)`;
+  if (c.status === 'skip' && c.countsAgainstVerdict) return `${sev} · skip (counts as failed ${s.strict ? 'with --strict' : 'because no MUST check could be judged'})`;
   if (c.status === 'error' && c.severity === 'should') return `${sev} · error (not judged; does not fail the gate)`;
   return `${sev} · ${c.status}`;
 }
 
 export function countsLine(s: RunResults['summary']): string {
   return `${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored`;
+}
+
+/** A skip that counts against the gate, for table cells: "(fails the gate: --strict)". */
+export function countedSkipNote(c: CheckResult, s: RunResults['summary']): string {
+  if (c.status !== 'skip' || !c.countsAgainstVerdict) return '';
+  return s.strict ? ' (fails with --strict)' : ' (fails: nothing could be judged)';
 }
 
 export function duration(msValue: number): string {

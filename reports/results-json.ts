@@ -1,48 +1,6 @@
 import type { CheckResult, Counterexample, Evidence, RunResults } from '../suites/types.js';
 
-export type Summary = RunResults['summary'];
-
-export interface SummarizeOptions {
-  /** `--strict`: a MUST check that is `skip` counts against the verdict. */
-  strict: boolean;
-}
-
-/**
- * The single verdict rule, shared by `summarize` and the JUnit writer so that the
- * exit code, results.json and what CI shows red can never disagree.
- * Only MUST checks can fail the gate: the runner has already turned a failed SHOULD
- * check into `warn`, and a SHOULD check that errored was not judged either way.
- */
-export function countsAgainstVerdict(c: CheckResult, strict: boolean): boolean {
-  if (c.severity !== 'must') return false;
-  if (c.status === 'fail' || c.status === 'error') return true;
-  return strict && c.status === 'skip';
-}
-
-export function summarize(checks: CheckResult[], opts: SummarizeOptions): Summary {
-  const summary: Summary = { passed: 0, failed: 0, warned: 0, skipped: 0, errored: 0, verdict: 'pass' };
-  for (const c of checks) {
-    switch (c.status) {
-      case 'pass':
-        summary.passed++;
-        break;
-      case 'fail':
-        summary.failed++;
-        break;
-      case 'warn':
-        summary.warned++;
-        break;
-      case 'skip':
-        summary.skipped++;
-        break;
-      case 'error':
-        summary.errored++;
-        break;
-    }
-    if (countsAgainstVerdict(c, opts.strict)) summary.verdict = 'fail';
-  }
-  return summary;
-}
+// The verdict is decided in the core (suites/verdict.ts); this writer only lays it out.
 
 /**
  * JSON.stringify replacer for values we do not control (a fast-check counterexample
@@ -80,6 +38,8 @@ export function resultsJson(r: RunResults): string {
       skipped: r.summary.skipped,
       errored: r.summary.errored,
       verdict: r.summary.verdict,
+      verdictReason: r.summary.verdictReason,
+      strict: r.summary.strict,
     },
     checks: r.checks.map(orderCheck),
   };
@@ -98,8 +58,10 @@ function orderCheck(c: CheckResult): Record<string, unknown> {
     status: c.status,
     message: c.message,
     durationMs: c.durationMs,
-    evidence: c.evidence.map(orderEvidence),
   };
+  if (c.status === 'skip') out.skipKind = c.skipKind ?? 'no-evidence';
+  out.countsAgainstVerdict = c.countsAgainstVerdict ?? false;
+  out.evidence = c.evidence.map(orderEvidence);
   if (c.counterexample) out.counterexample = orderCounterexample(c.counterexample);
   return out;
 }

@@ -2,7 +2,7 @@ import type { CheckResult, Evidence, RunResults } from '../suites/types.js';
 import { replayRef } from './junit.js';
 import { fixFor } from './fixes.js';
 import { mdCode, mdFence, mdText } from './md-escape.js';
-import { answerOf, countsLine, CURL_INLINE_MAX, cut, describeValue, duration, groupChecks, rerunCommand, STATUS_ICON, statusLabel } from './report-text.js';
+import { answerOf, countedSkipNote, countsLine, CURL_INLINE_MAX, cut, describeValue, duration, groupChecks, rerunCommand, STATUS_ICON, statusLabel } from './report-text.js';
 
 /*
  * summary.md: what a developer reads in a GitHub Actions step summary or a PR
@@ -17,8 +17,6 @@ import { answerOf, countsLine, CURL_INLINE_MAX, cut, describeValue, duration, gr
  */
 
 export interface SummaryMdOptions {
-  /** Same meaning as `check --strict`: a skipped MUST check is listed as a failure. */
-  strict?: boolean;
   /** Link the sibling files (report.html, results.json, junit.xml) relative to summary.md. */
   reportLinks?: boolean;
 }
@@ -33,22 +31,21 @@ const VALUE_MAX = 1500;
 const REPLAY_LINES_MAX = 5;
 
 export function summaryMarkdown(r: RunResults, opts: SummaryMdOptions = {}): string {
-  const strict = opts.strict ?? false;
-  const groups = groupChecks(r.checks, strict);
-  const head = [verdictLine(r, strict)];
+  const groups = groupChecks(r.checks);
+  const head = [verdictLine(r), `**Why:** ${mdText(r.summary.verdictReason)}`];
   if (r.interrupted) head.push('> [!WARNING]\n> The run was interrupted: these results are partial.');
 
-  const tail = fitTail([tableSection(r, strict), skippedSection(groups.skipped), footer(r, opts)].filter(Boolean), MAX_BYTES / 2);
+  const tail = fitTail([tableSection(r), skippedSection(groups.skipped), footer(r, opts)].filter(Boolean), MAX_BYTES / 2);
   const blocks: string[] = [];
-  if (groups.failures.length) blocks.push(`### Failures (${groups.failures.length})`, ...groups.failures.map((c) => checkBlock(r, c, strict)));
-  if (groups.warnings.length) blocks.push(`### Warnings (${groups.warnings.length})`, ...groups.warnings.map((c) => checkBlock(r, c, strict)));
+  if (groups.failures.length) blocks.push(`### Failures (${groups.failures.length})`, ...groups.failures.map((c) => checkBlock(r, c)));
+  if (groups.warnings.length) blocks.push(`### Warnings (${groups.warnings.length})`, ...groups.warnings.map((c) => checkBlock(r, c)));
 
   const fixed = bytes(join(head)) + bytes(join(tail)) + 400;
   const shown = fitBlocks(blocks, MAX_BYTES - fixed);
   return join([...head, ...shown, ...tail]);
 }
 
-function verdictLine(r: RunResults, strict: boolean): string {
+function verdictLine(r: RunResults): string {
   const verdict = r.summary.verdict === 'pass' ? '✅ PASS' : '❌ FAIL';
   const parts = [
     `### ${verdict} — hookgate check · ${mdText(r.provider)} → ${mdCode(cut(r.target, 200))}`,
@@ -56,16 +53,16 @@ function verdictLine(r: RunResults, strict: boolean): string {
     `seed ${r.seed}`,
     duration(r.durationMs),
   ];
-  if (strict) parts.push('--strict');
+  if (r.summary.strict) parts.push('--strict');
   if (r.interrupted) parts.push('⚠️ interrupted');
   return parts.join(' · ');
 }
 
-function checkBlock(r: RunResults, c: CheckResult, strict: boolean): string {
+function checkBlock(r: RunResults, c: CheckResult): string {
   const { should, fix } = fixFor(c.id, r.provider);
   const lines = [
     `#### ${STATUS_ICON[c.status]} ${mdCode(c.id)} — ${mdText(c.title)}`,
-    `**${statusLabel(c, strict)}**`,
+    `**${statusLabel(c, r.summary)}**`,
     '',
     `- **What happened:** ${mdText(cut(c.message, MESSAGE_MAX))}`,
   ];
@@ -117,9 +114,9 @@ function reproduction(c: CheckResult): string {
   ].join('\n');
 }
 
-function tableSection(r: RunResults, strict: boolean): string {
+function tableSection(r: RunResults): string {
   const rows = r.checks.map((c) => {
-    const status = `${STATUS_ICON[c.status]} ${c.status}${c.status === 'skip' && strict && c.severity === 'must' ? ' (fails with --strict)' : ''}`;
+    const status = `${STATUS_ICON[c.status]} ${c.status}${countedSkipNote(c, r.summary)}`;
     return `| ${mdText(c.id)} | ${c.severity.toUpperCase()} | ${status} | ${mdText(cut(c.message, TABLE_MESSAGE_MAX))} |`;
   });
   return ['### All checks', '', '| Check | Severity | Status | Message |', '| --- | --- | --- | --- |', ...rows].join('\n');

@@ -32,7 +32,7 @@ export async function runChecks(checks: Check[], ctx: CheckContext, opts: Runner
   for (const i of last) if (!ctx.signal.aborted) await runAt(i);
   // An interrupted run still reports every selected check, so nothing silently disappears from CI.
   return checks.map(
-    (c, i) => results[i] ?? { id: c.id, title: c.title, severity: c.severity(ctx.profile), status: 'skip', message: 'interrupted before it ran', durationMs: 0, evidence: [] },
+    (c, i) => results[i] ?? { id: c.id, title: c.title, severity: c.severity(ctx.profile), status: 'skip', skipKind: 'interrupted', message: 'interrupted before it ran', durationMs: 0, evidence: [] },
   );
 }
 
@@ -40,19 +40,28 @@ export async function runOne(check: Check, ctx: CheckContext): Promise<CheckResu
   const severity = check.severity(ctx.profile);
   const base = { id: check.id, title: check.title, severity, evidence: [] };
   const applies = check.appliesTo(ctx.profile);
-  if (applies !== true) return { ...base, status: 'skip', message: `not applicable: ${applies}`, durationMs: 0 };
+  if (applies !== true) return { ...base, status: 'skip', skipKind: 'not-applicable', message: `not applicable: ${applies}`, durationMs: 0 };
   const t0 = performance.now();
   try {
     const out = await check.run({ ...ctx, checkId: check.id });
     // Requests cut short by Ctrl-C look like refusals or failures: nothing judged after it counts.
     if (ctx.signal.aborted) throw new Error('interrupted');
     const status = out.status === 'fail' && severity === 'should' ? 'warn' : out.status;
-    return { ...base, status, message: out.message, durationMs: Math.round(performance.now() - t0), evidence: out.evidence ?? [], ...(out.counterexample ? { counterexample: out.counterexample } : {}) };
+    return {
+      ...base,
+      status,
+      ...(out.status === 'skip' ? { skipKind: out.skipKind } : {}),
+      message: out.message,
+      durationMs: Math.round(performance.now() - t0),
+      evidence: out.evidence ?? [],
+      ...(out.counterexample ? { counterexample: out.counterexample } : {}),
+    };
   } catch (e) {
     const interrupted = ctx.signal.aborted;
     return {
       ...base,
       status: interrupted ? 'skip' : 'error',
+      ...(interrupted ? { skipKind: 'interrupted' as const } : {}),
       message: interrupted ? 'interrupted before it finished' : `the check could not run: ${(e as Error)?.message ?? String(e)}`,
       durationMs: Math.round(performance.now() - t0),
     };

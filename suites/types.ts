@@ -45,11 +45,31 @@ export interface Counterexample {
   shrinks: number;
 }
 
-export interface CheckOutcome {
-  status: 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+/**
+ * Why a check was skipped (results.json `skipKind`). The first two say the check does not
+ * concern this receiver; the next three that it did, but the run gave nothing to judge.
+ */
+export type SkipKind = 'not-applicable' | 'not-subscribed' | 'baseline-refused' | 'not-observable' | 'no-evidence' | 'interrupted';
+
+interface OutcomeBase {
   message: string;
   evidence?: Evidence[];
   counterexample?: Counterexample;
+  /**
+   * Accepted deliveries whose processing the runner judges after the main phase, once
+   * signature.valid's processing had time to show (SPEC: positive checks see processing).
+   */
+  processingProbes?: ProcessingProbe[];
+}
+
+/** A skip must say which kind it is, so the gate can tell "not for this receiver" from "could not judge". */
+export type CheckOutcome = (OutcomeBase & { status: 'pass' | 'fail' | 'warn' | 'error' }) | (OutcomeBase & { status: 'skip'; skipKind: SkipKind });
+
+/** A varied delivery the receiver answered 2xx: it must also have been processed (when processing of its type is observable). */
+export interface ProcessingProbe {
+  label: string;
+  d: Delivery;
+  a: Attempt;
 }
 
 export interface CheckResult {
@@ -59,6 +79,10 @@ export interface CheckResult {
   status: CheckStatus;
   message: string;
   durationMs: number;
+  /** Set when `status` is `skip`. */
+  skipKind?: SkipKind;
+  /** Decided once by `decideVerdict`; writers render it. */
+  countsAgainstVerdict?: boolean;
   evidence: Evidence[];
   counterexample?: Counterexample;
 }
@@ -146,6 +170,19 @@ export interface Check {
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }
 
+export interface RunSummary {
+  passed: number;
+  failed: number;
+  warned: number;
+  skipped: number;
+  errored: number;
+  verdict: 'pass' | 'fail';
+  /** One sentence: why the verdict is what it is. */
+  verdictReason: string;
+  /** Whether `--strict` was in force (it changes which checks count against the gate). */
+  strict: boolean;
+}
+
 /** The whole run, exactly the shape of results.json (SPEC "Outputs"). */
 export interface RunResults {
   schemaVersion: 1;
@@ -156,7 +193,7 @@ export interface RunResults {
   durationMs: number;
   seed: number;
   interrupted: boolean;
-  summary: { passed: number; failed: number; warned: number; skipped: number; errored: number; verdict: 'pass' | 'fail' };
+  summary: RunSummary;
   checks: CheckResult[];
   /** The receiver's own output when hookgate started it (`--start`). */
   receiverLog?: { command: string; stdout: string; stderr: string; exitCode: number | null };

@@ -12,6 +12,7 @@ export function answer(a: Attempt): string {
 export function skipBaseline(a: Attempt): CheckOutcome {
   return {
     status: 'skip',
+    skipKind: 'baseline-refused',
     message: `baseline refused: a correctly signed, compact request got ${answer(a)}, so a refusal here would prove nothing (see signature.valid)`,
   };
 }

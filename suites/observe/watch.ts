@@ -1,4 +1,4 @@
-import type { CheckContext } from '../types.js';
+import type { CheckContext, CheckOutcome } from '../types.js';
 import type { Message } from '../../mock-provider/delivery.js';
 import type { Observer } from './observer.js';
 import { settledCount, waitForCount } from './observer.js';
@@ -54,4 +54,9 @@ export function activeObserver(ctx: CheckContext): Observer | undefined {
 export function unobserved(ctx: CheckContext): string {
   if (activeObserver(ctx)) return SAW_NO_PROCESSING;
   return NOT_OBSERVABLE + (ctx.profile.scheme === 'omnisales-hex' ? ', and no {"duplicate": true} answer' : '');
+}
+
+/** The skip a check returns when it could not see processing: `not-observable` without any observer, `no-evidence` when one works but saw nothing. */
+export function unobservedSkip(ctx: CheckContext, detail = ''): CheckOutcome {
+  return { status: 'skip', skipKind: activeObserver(ctx) ? 'no-evidence' : 'not-observable', message: unobserved(ctx) + detail };
 }

@@ -148,11 +148,32 @@ describe('hookgate check --strict', () => {
     const omniSecret = 'whsec_' + 'ab12'.repeat(12);
     const r = await startExample('omnisales-no-dedup-no-effects.mjs', omniSecret, '/webhooks/omni');
     open.push(r);
-    const args = ['check', '--provider', 'omnisales', '--url', r.url, '--only', 'dedup.redelivery', '--settle-ms', '100'];
+    const args = ['check', '--provider', 'omnisales', '--url', r.url, '--only', 'dedup.redelivery,signature.valid', '--settle-ms', '100'];
     const lax = await cli(args, { env: { HOOKGATE_SECRET: omniSecret }, cwd: tmp() });
     expect(lax.code).toBe(0);
     expect(lax.stderr).toMatch(/SKIP .*not observable/);
     const strict = await cli([...args, '--strict'], { env: { HOOKGATE_SECRET: omniSecret }, cwd: tmp() });
     expect(strict.code).toBe(1);
+  });
+
+  it('fails when the only MUST check selected could not be judged, even without --strict', async () => {
+    const omniSecret = 'whsec_' + 'ab12'.repeat(12);
+    const r = await startExample('omnisales-no-dedup-no-effects.mjs', omniSecret, '/webhooks/omni');
+    open.push(r);
+    const dir = tmp();
+    const res = await cli(['check', '--provider', 'omnisales', '--url', r.url, '--only', 'dedup.redelivery', '--settle-ms', '100'], { env: { HOOKGATE_SECRET: omniSecret }, cwd: dir });
+    expect(res.code).toBe(1);
+    const results = JSON.parse(readFileSync(join(dir, 'hookgate-report', 'results.json'), 'utf8'));
+    expect(results.summary.verdictReason).toMatch(/none of the 1 applicable MUST check could be judged/);
+    expect(results.checks[0]).toMatchObject({ status: 'skip', skipKind: 'not-observable', countsAgainstVerdict: true });
+  });
+
+  it('exits 2 when every selected check is not applicable', async () => {
+    const omniSecret = 'whsec_' + 'ab12'.repeat(12);
+    const r = await startExample('omnisales-no-dedup-no-effects.mjs', omniSecret, '/webhooks/omni');
+    open.push(r);
+    const res = await cli(['check', '--provider', 'omnisales', '--url', r.url, '--only', 'signature.multiple-signatures'], { env: { HOOKGATE_SECRET: omniSecret }, cwd: tmp() });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('nothing to check');
   });
 });

@@ -1,5 +1,5 @@
 import { curlCommand } from '../../mock-provider/curl.js';
-import { summarize } from '../../reports/results-json.js';
+import { decideVerdict } from '../../suites/verdict.js';
 import type { CheckResult, Evidence, RunResults } from '../../suites/types.js';
 
 /*
@@ -99,7 +99,7 @@ export function sampleChecks(hostile: string): CheckResult[] {
 }
 
 export function sampleRun(hostile: string, over: Partial<RunResults> = {}, strict = false): RunResults {
-  const checks = over.checks ?? sampleChecks(hostile);
+  const judged = decideVerdict(over.checks ?? sampleChecks(hostile), { strict });
   return {
     schemaVersion: 1,
     tool: { name: 'hookgate', version: '0.1.0' },
@@ -109,8 +109,8 @@ export function sampleRun(hostile: string, over: Partial<RunResults> = {}, stric
     durationMs: 4321,
     seed: 1234,
     interrupted: false,
-    summary: summarize(checks, { strict }),
-    checks,
+    summary: judged.summary,
+    checks: judged.checks,
     receiverLog: {
       command: 'node examples/receivers/svix-stringify.mjs',
       stdout: `listening on 40123\n\u001b[32mPOST /webhooks/dimmy 401\u001b[0m\n${hostile}\n`,
@@ -118,5 +118,6 @@ export function sampleRun(hostile: string, over: Partial<RunResults> = {}, stric
       exitCode: null,
     },
     ...over,
+    ...(over.checks ? { checks: judged.checks } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { junitXml } from '../../reports/junit.js';
-import { summarize } from '../../reports/results-json.js';
+import { decideVerdict } from '../../suites/verdict.js';
 import type { CheckResult, CheckStatus, Evidence, RunResults, Severity } from '../../suites/types.js';
 
 /** What a hostile or broken receiver can answer: markup, controls, lone surrogates, CDATA ends. */
@@ -59,8 +59,8 @@ function run(strict = false): RunResults {
     durationMs: 9876,
     seed: 1234,
     interrupted: false,
-    summary: summarize(checks, { strict }),
-    checks,
+    summary: decideVerdict(checks, { strict }).summary,
+    checks: decideVerdict(checks, { strict }).checks,
     receiverLog: { command: 'node server.js', stdout: `listening\n${garbage}`, stderr: 'boom\u0007', exitCode: 1 },
   };
 }
@@ -200,7 +200,7 @@ describe('junitXml', () => {
   });
 
   it('--strict turns a skipped MUST check into a failure, matching the verdict', () => {
-    const strictXml = junitXml(run(true), { strict: true });
+    const strictXml = junitXml(run(true));
     const suite = parse(strictXml);
     expect({ failures: suite.failures, errors: suite.errors, skipped: suite.skipped }).toEqual({ failures: '2', errors: '1', skipped: '1' });
     const failure = byName(suite, 'dedup.redelivery').failure as Attrs;
@@ -222,7 +222,7 @@ describe('junitXml', () => {
 
   it('keeps tabs and line breaks in attributes as character references, so parsers do not fold them', () => {
     const message = 'line 1\nline 2\r\n\tindented';
-    const r = { ...run(), checks: [check('signature.valid', 'must', 'fail', { message })] };
+    const r = { ...run(), checks: decideVerdict([check('signature.valid', 'must', 'fail', { message })], { strict: false }).checks };
     const xml = junitXml(r);
     expect(xml).toContain('message="line 1&#10;line 2&#13;&#10;&#9;indented"');
     const failure = byName(parse(xml), 'signature.valid').failure as Attrs;

@@ -43,10 +43,10 @@ describe('reportHtml (static)', () => {
   });
 
   it('says why the verdict is what it is, with and without --strict', () => {
-    expect(html).toContain('<b>2 MUST checks failed or errored</b>');
-    const strict = reportHtml(sampleRun('x', {}, true), { strict: true });
-    expect(strict).toContain('<b>3 MUST checks failed, errored or skipped</b>');
-    expect(strict).toContain('counts as failed (--strict)');
+    expect(html).toContain('<b>2 MUST checks failed or errored: signature.raw-body, signature.missing-headers</b>');
+    const strict = reportHtml(sampleRun('x', {}, true));
+    expect(strict).toContain('<b>3 MUST checks failed, errored or skipped under --strict: signature.raw-body, signature.missing-headers, dedup.redelivery</b>');
+    expect(strict).toContain('fails with --strict');
     const passing = reportHtml(sampleRun('ok', { checks: sampleChecks('ok').filter((c) => c.status === 'pass'), interrupted: true }));
     expect(passing).toContain('<h1 id="verdict">✓ PASS</h1>');
     expect(passing).toContain('The run was interrupted');

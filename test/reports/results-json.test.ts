@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resultsJson, summarize } from '../../reports/results-json.js';
+import { resultsJson } from '../../reports/results-json.js';
+import { decideVerdict } from '../../suites/verdict.js';
 import type { CheckResult, CheckStatus, Evidence, RunResults, Severity } from '../../suites/types.js';
 
 const garbage = 'nope</failure><script>alert(1)</script>\u0000\u001b[31m \ud800 x \udfff ]]> "q" \ufffe 😀';
@@ -40,8 +41,7 @@ function run(checks: CheckResult[], withLog = true): RunResults {
     durationMs: 1234,
     seed: 42,
     interrupted: false,
-    summary: summarize(checks, { strict: false }),
-    checks,
+    ...decideVerdict(checks, { strict: false }),
   };
   if (withLog) r.receiverLog = { command: 'node server.js', stdout: garbage, stderr: 'warn', exitCode: null };
   return r;
@@ -55,7 +55,7 @@ describe('resultsJson', () => {
       'seed', 'interrupted', 'summary', 'checks', 'receiverLog',
     ]);
     expect(Object.keys(out.tool as object)).toEqual(['name', 'version']);
-    expect(Object.keys(out.summary as object)).toEqual(['passed', 'failed', 'warned', 'skipped', 'errored', 'verdict']);
+    expect(Object.keys(out.summary as object)).toEqual(['passed', 'failed', 'warned', 'skipped', 'errored', 'verdict', 'verdictReason', 'strict']);
     expect(Object.keys(out.receiverLog as object)).toEqual(['command', 'stdout', 'stderr', 'exitCode']);
   });
 
@@ -74,9 +74,11 @@ describe('resultsJson', () => {
 
   it('writes checks with the SPEC fields, counterexample only when present', () => {
     const out = JSON.parse(resultsJson(run(allStatuses))) as { checks: Array<Record<string, unknown>> };
-    const base = ['id', 'title', 'severity', 'status', 'message', 'durationMs', 'evidence'];
+    const base = ['id', 'title', 'severity', 'status', 'message', 'durationMs', 'countsAgainstVerdict', 'evidence'];
     expect(Object.keys(out.checks[0])).toEqual(base);
     expect(Object.keys(out.checks[1])).toEqual([...base, 'counterexample']);
+    expect(Object.keys(out.checks[3])).toEqual(['id', 'title', 'severity', 'status', 'message', 'durationMs', 'skipKind', 'countsAgainstVerdict', 'evidence']);
+    expect(out.checks.map((c) => c.countsAgainstVerdict)).toEqual([false, true, false, false, true]);
     expect(out.checks.map((c) => c.status)).toEqual(['pass', 'fail', 'warn', 'skip', 'error']);
     expect(out.checks[3].message).toBe('not observable: no --effects-url and no fetch-back seen');
     const ev = (out.checks[1].evidence as Array<Record<string, unknown>>)[0];
@@ -99,40 +101,5 @@ describe('resultsJson', () => {
     const out = JSON.parse(text) as RunResults;
     expect(out.checks[1].evidence[0].response?.body).toBe(garbage);
     expect(out.receiverLog?.stdout).toBe(garbage);
-  });
-});
-
-describe('summarize', () => {
-  it('counts by status', () => {
-    expect(summarize(allStatuses, { strict: false })).toEqual({
-      passed: 1, failed: 1, warned: 1, skipped: 1, errored: 1, verdict: 'fail',
-    });
-  });
-
-  it('a failed MUST check fails the verdict', () => {
-    expect(summarize([check('a.b', 'must', 'pass'), check('a.c', 'must', 'fail')], { strict: false }).verdict).toBe('fail');
-  });
-
-  it('a failed SHOULD check (warn) leaves the verdict pass', () => {
-    expect(summarize([check('a.b', 'must', 'pass'), check('a.c', 'should', 'warn')], { strict: false }).verdict).toBe('pass');
-  });
-
-  it('a MUST check in error fails the verdict; a SHOULD one does not', () => {
-    expect(summarize([check('a.b', 'must', 'error')], { strict: false }).verdict).toBe('fail');
-    expect(summarize([check('a.b', 'should', 'error')], { strict: false }).verdict).toBe('pass');
-  });
-
-  it('a skipped MUST check passes, unless --strict', () => {
-    const checks = [check('a.b', 'must', 'pass'), check('a.c', 'must', 'skip')];
-    expect(summarize(checks, { strict: false }).verdict).toBe('pass');
-    expect(summarize(checks, { strict: true }).verdict).toBe('fail');
-  });
-
-  it('--strict does not count a skipped SHOULD check', () => {
-    expect(summarize([check('a.b', 'should', 'skip')], { strict: true }).verdict).toBe('pass');
-  });
-
-  it('an empty run passes', () => {
-    expect(summarize([], { strict: true })).toEqual({ passed: 0, failed: 0, warned: 0, skipped: 0, errored: 0, verdict: 'pass' });
   });
 });

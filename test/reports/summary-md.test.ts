@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIXED_CHECK_IDS, fixFor } from '../../reports/fixes.js';
-import { summarize } from '../../reports/results-json.js';
+import { decideVerdict } from '../../suites/verdict.js';
 import { MAX_BYTES, summaryMarkdown } from '../../reports/summary-md.js';
 import type { CheckResult, RunResults } from '../../suites/types.js';
 import { sampleChecks, sampleRun } from './fixture-run.js';
@@ -134,7 +134,7 @@ describe('summaryMarkdown', () => {
     expect(tableRows(md).find((r) => r.includes('dedup.redelivery'))).toContain('⏭️ skip');
 
     const strictRun = sampleRun(HOSTILE, {}, true);
-    const strict = summaryMarkdown(strictRun, { strict: true });
+    const strict = summaryMarkdown(strictRun);
     expect(strict.split('\n')[0]).toContain('--strict');
     expect(strict).toContain('### Failures (3)');
     expect(strict).toContain('**MUST · skip (counts as failed with --strict)**');
@@ -158,7 +158,7 @@ describe('summaryMarkdown', () => {
       message: `${HOSTILE} `.repeat(200),
       evidence: Array.from({ length: 20 }, () => bigEvidence),
     }));
-    const big: RunResults = { ...run, checks, summary: summarize(checks, { strict: false }) };
+    const big: RunResults = { ...run, ...decideVerdict(checks, { strict: false }) };
     const out = summaryMarkdown(big);
     expect(Buffer.byteLength(out)).toBeLessThanOrEqual(MAX_BYTES);
     expect(out.split('\n')[0]).toMatch(/^### ❌ FAIL .*0 passed, 300 failed/);

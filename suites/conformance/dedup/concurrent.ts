@@ -1,7 +1,7 @@
 import type { Check, CheckOutcome } from '../../types.js';
 import { isSuccess } from '../../../mock-provider/sender.js';
 import { flaggedDuplicate } from '../../observe/duplicate-flag.js';
-import { countAfterSettle, observeFirst, unobserved } from '../../observe/watch.js';
+import { countAfterSettle, observeFirst, unobservedSkip } from '../../observe/watch.js';
 
 const COPIES = 5;
 
@@ -15,7 +15,7 @@ export const concurrent: Check = {
     const copies = Array.from({ length: COPIES }, (_, i) => ctx.delivery(msg, { variant: 'concurrent-copy', timestampOffsetSec: i === 0 ? 0 : 1 }));
     const attempts = await Promise.all(copies.map((d) => ctx.send(d)));
     const accepted = attempts.filter(isSuccess);
-    if (accepted.length === 0) return { status: 'skip', message: `baseline refused: none of ${COPIES} correctly signed copies got a 2xx` };
+    if (accepted.length === 0) return { status: 'skip', skipKind: 'baseline-refused', message: `baseline refused: none of ${COPIES} correctly signed copies got a 2xx` };
     const flagged = attempts.filter((a) => flaggedDuplicate(a, ctx.profile)).length;
     if (flagged) ctx.observation.sawDuplicateFlag = true;
     const seen = await observeFirst(ctx, msg);
@@ -37,6 +37,6 @@ export const concurrent: Check = {
         ? { status: 'pass', message: `${flagged} of ${COPIES} simultaneous copies answered {"duplicate": true}, one processed` }
         : { status: 'fail', message: `${processed} of ${COPIES} simultaneous copies were answered as new (only ${flagged} flagged as duplicates): processed more than once` };
     }
-    return { status: 'skip', message: unobserved(ctx) };
+    return unobservedSkip(ctx);
   },
 };

@@ -2,7 +2,7 @@ import type { Check, CheckContext, CheckOutcome, Delivery, Evidence } from '../.
 import type { Message } from '../../../mock-provider/delivery.js';
 import { isSuccess, type Attempt } from '../../../mock-provider/sender.js';
 import { flaggedDuplicate } from '../../observe/duplicate-flag.js';
-import { countReaching, observeFirst, unobserved } from '../../observe/watch.js';
+import { countReaching, observeFirst, unobservedSkip } from '../../observe/watch.js';
 import type { Observer } from '../../observe/observer.js';
 import { ACCEPTANCE, answer, skipBaseline } from '../verdicts.js';
 
@@ -65,7 +65,7 @@ export const distinctEvents: Check = {
     const seen = await observeFirst(ctx, msgs[0]);
     if (!seen) {
       if (ctx.observation.sawDuplicateFlag) return { status: 'pass', message: `the receiver flags duplicates and flagged none of ${DISTINCT} distinct events${shared}` };
-      return { status: 'skip', message: unobserved(ctx) };
+      return unobservedSkip(ctx);
     }
     const counts = await Promise.all(msgs.map((m) => countReaching(ctx, seen.observer, m, 1)));
     const missed = sent.filter((_, i) => counts[i] < 1);

@@ -1,7 +1,7 @@
 import type { Check, CheckOutcome } from '../../types.js';
 import { isSuccess } from '../../../mock-provider/sender.js';
 import { flaggedDuplicate } from '../../observe/duplicate-flag.js';
-import { countAfterSettle, observeFirst, unobserved } from '../../observe/watch.js';
+import { countAfterSettle, observeFirst, unobservedSkip } from '../../observe/watch.js';
 import { ACCEPTANCE, answer, skipBaseline } from '../verdicts.js';
 
 export const redelivery: Check = {
@@ -41,6 +41,6 @@ export const redelivery: Check = {
     if (ctx.profile.scheme === 'omnisales-hex' && ctx.observation.sawDuplicateFlag) {
       return { status: 'fail', message: 'the receiver flags duplicates elsewhere in this run but did not flag this redelivery: it was processed again', evidence: [ctx.evidence(again, a2, 'redelivery (same id, new timestamp)', 'a {"duplicate": true} answer')] };
     }
-    return { status: 'skip', message: unobserved(ctx) };
+    return unobservedSkip(ctx);
   },
 };

@@ -2,7 +2,7 @@ import type { Check, CheckOutcome } from '../../types.js';
 import { isSuccess, type Attempt } from '../../../mock-provider/sender.js';
 import { createDispatcher, memoryStore, scaledClock, formatDuration, type AttemptResult } from '../../../mock-provider/engine/index.js';
 import { flaggedDuplicate } from '../../observe/duplicate-flag.js';
-import { countAfterSettle, observeFirst, unobserved } from '../../observe/watch.js';
+import { countAfterSettle, observeFirst, unobservedSkip } from '../../observe/watch.js';
 import { ACCEPTANCE, answer, skipBaseline } from '../verdicts.js';
 
 /** The first attempts reach the receiver but count as failed, as when the provider's timeout fires first. */
@@ -77,6 +77,6 @@ export const retryRecovery: Check = {
     if (sent.slice(1).some((s) => flaggedDuplicate(s.a, ctx.profile))) {
       return { status: 'pass', message: `delivered on attempt ${sent.length}; the retries were answered {"duplicate": true}; schedule (virtual): ${schedule}` };
     }
-    return { status: 'skip', message: `${unobserved(ctx)} (delivered on attempt ${sent.length}; schedule: ${schedule})` };
+    return unobservedSkip(ctx, ` (delivered on attempt ${sent.length}; schedule: ${schedule})`);
   },
 };

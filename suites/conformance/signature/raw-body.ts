@@ -53,7 +53,7 @@ export const rawBody: Check = {
     const r = await runProperty(ctx, sampleArb(ctx), trial, describe);
     if (!r.failed) {
       if (r.inconclusive === r.numRuns) {
-        return { status: 'skip', message: `inconclusive: the receiver refused the generated content even in compact JSON.stringify form in all ${r.numRuns} runs` };
+        return { status: 'skip', skipKind: 'baseline-refused', message: `inconclusive: the receiver refused the generated content even in compact JSON.stringify form in all ${r.numRuns} runs` };
       }
       return { status: 'pass', message: `accepted ${r.numRuns - r.inconclusive} bodies spelled unlike JSON.stringify (whitespace, key order, \\u escapes, \\/, number spellings, depth ≤ 32)${r.inconclusive ? `; ${r.inconclusive} runs inconclusive` : ''}` };
     }

@@ -11,6 +11,7 @@ export const staleTimestamp: Check = {
     refusalCheck(
       ctx,
       [{ label: 'timestamp 10 min old, signature otherwise right', change: { variant: 'stale-timestamp', timestampOffsetSec: STALE_OFFSET_SEC } }],
-      `Reject timestamps more than ${ctx.profile.timestampToleranceSec / 60} minutes from now: without the window a captured request can be replayed forever.`,
+      `Reject timestamps more than ${ctx.profile.timestampToleranceSec / 60} minutes from now: without the window a captured request can be replayed forever.` +
+        (ctx.profile.scheme === 'omnisales-hex' ? ' OmniSales signs the body only, not X-Webhook-Timestamp, so a captured request can also be replayed with a fresh timestamp: deduplicating on the envelope id is the only defence against that.' : ''),
     ),
 };

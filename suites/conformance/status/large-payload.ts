@@ -47,9 +47,9 @@ export const largePayload: Check = {
   appliesTo: () => true,
   async run(ctx): Promise<CheckOutcome> {
     const plan = steps(ctx.profile, ctx.largeSize);
-    if (typeof plan === 'string') return { status: 'skip', message: `not applicable: ${plan}` };
+    if (typeof plan === 'string') return { status: 'skip', skipKind: 'not-applicable', message: `not applicable: ${plan}` };
     if (!ctx.events.includes(plan.type) && ctx.profile.name !== 'optipick') {
-      return { status: 'skip', message: `needs ${plan.type}, which is not among the subscribed --events` };
+      return { status: 'skip', skipKind: 'not-subscribed', message: `needs ${plan.type}, which is not among the subscribed --events` };
     }
     const base = await ctx.baseline(plan.type);
     if (!base.accepted) return skipBaseline(base.attempt);

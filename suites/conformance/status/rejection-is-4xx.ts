@@ -37,7 +37,7 @@ export const rejectionIs4xx: Check = {
     }
     // 2xx answers are the other checks' business; this one judges how refusals are made.
     const refusals = ctx.refusals.filter((r) => !isSuccess(r.a));
-    if (refusals.length === 0) return { status: 'skip', message: 'the receiver refused nothing, so there is no refusal to judge (see the signature checks)' };
+    if (refusals.length === 0) return { status: 'skip', skipKind: 'no-evidence', message: 'the receiver refused nothing, so there is no refusal to judge (see the signature checks)' };
     const bad = refusals.filter((r) => !is4xx(r));
     if (bad.length === 0) return { status: 'pass', message: `all ${refusals.length} refusals were 4xx (${[...new Set(refusals.map((r) => answer(r.a)))].join(', ')})` };
     const kinds = [...new Set(bad.map((r) => answer(r.a)))].join(', ');
