@@ -8,6 +8,13 @@ import type { CheckContext, Delivery, Observation, RecipeChange } from './types.
 import { findEvent } from '../fixtures/index.js';
 import fc from 'fast-check';
 import { toEvidence } from './evidence.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * The check whose code is running: the runner enters it around each check, so a request
+ * is attributed to its check even when a shared helper (baseline, observers) sends it.
+ */
+export const runningCheck = new AsyncLocalStorage<string>();
 
 export interface ContextOptions {
   profile: ProviderProfile;
@@ -65,6 +72,7 @@ export function createContext(o: ContextOptions): CheckContext {
     async send(d) {
       const a = await send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs: o.timeoutMs ?? o.profile.timeoutMs, signal: o.signal });
       if (d.recipe.variant === 'valid') ctx.validAttempts.push(a);
+      ctx.sent.push({ checkId: runningCheck.getStore() ?? '', d, a });
       return a;
     },
     evidence(d, a, label, expected) {
@@ -73,6 +81,7 @@ export function createContext(o: ContextOptions): CheckContext {
     refusals: [],
     attachments: new Map(),
     validAttempts: [],
+    sent: [],
     observation: { settleMs: 500, sawDuplicateFlag: false, ...o.observation },
     async baseline(type) {
       const delivery = ctx.delivery(ctx.newMessage(type));

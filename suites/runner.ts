@@ -1,4 +1,5 @@
 import type { Check, CheckContext, CheckResult } from './types.js';
+import { runningCheck } from './context.js';
 
 export interface RunnerOptions {
   /** How many checks run at once; each check's own requests are sequential. */
@@ -43,7 +44,7 @@ export async function runOne(check: Check, ctx: CheckContext): Promise<CheckResu
   if (applies !== true) return { ...base, status: 'skip', skipKind: 'not-applicable', message: `not applicable: ${applies}`, durationMs: 0 };
   const t0 = performance.now();
   try {
-    const out = await check.run({ ...ctx, checkId: check.id });
+    const out = await runningCheck.run(check.id, () => check.run({ ...ctx, checkId: check.id }));
     // Requests cut short by Ctrl-C look like refusals or failures: nothing judged after it counts.
     if (ctx.signal.aborted) throw new Error('interrupted');
     const status = out.status === 'fail' && severity === 'should' ? 'warn' : out.status;

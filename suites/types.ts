@@ -94,6 +94,13 @@ export interface Delivery {
   recipe: ReplayRecipe;
 }
 
+/** One delivery as sent: which check sent it (the runner's async context), the delivery and its attempt. */
+export interface SentRecord {
+  checkId: string;
+  d: Delivery;
+  a: Attempt;
+}
+
 /** A request a check expected the receiver to refuse, and what it got (read by status.rejection-is-4xx). */
 export interface Refusal {
   checkId: string;
@@ -141,6 +148,8 @@ export interface CheckContext {
   attachments: Map<string, Buffer>;
   /** Every correctly signed ('valid') delivery's attempt, for timeout.latency-budget. */
   validAttempts: Attempt[];
+  /** Every delivery sent through `send`, in order, with the check that sent it (receiver-log attribution, processing baselines). */
+  sent: SentRecord[];
   observation: Observation;
 }
 
