@@ -1,5 +1,6 @@
 import type { Check, CheckContext, CheckOutcome, Evidence } from '../../types.js';
-import type { Attempt } from '../../../mock-provider/sender.js';
+import { isSuccess, type Attempt } from '../../../mock-provider/sender.js';
+import { answer } from '../verdicts.js';
 
 /** Own deliveries on top of the run's, so the check stands alone under --only. */
 const OWN = 5;
@@ -33,10 +34,22 @@ export const latencyBudget: Check = {
       if (isTimeout(a)) return tooSlow(ctx, [ctx.evidence(d, a, 'valid delivery', `an answer within ${ctx.profile.timeoutMs / 1000} s`)]);
     }
     if (ctx.validAttempts.some(isTimeout)) return tooSlow(ctx, []);
-    const ms = ctx.validAttempts.filter((a) => a.outcome.kind === 'response').map((a) => a.latencyMs).sort((x, y) => x - y);
+    // Evidence: valid deliveries that got an HTTP answer. A transport failure (reset, garbage,
+    // refused) says nothing about how long the receiver takes, and answers to deliveries it
+    // refused say nothing about how long processing takes: a pass needs at least one 2xx.
+    const answered = ctx.validAttempts.filter((a) => a.outcome.kind === 'response');
+    const accepted = answered.filter(isSuccess);
+    if (accepted.length === 0) {
+      const why =
+        answered.length === 0
+          ? `every one of the ${ctx.validAttempts.length} valid deliveries ended in a transport failure (${[...new Set(ctx.validAttempts.map(answer))].slice(0, 3).join(', ')})`
+          : `none of the ${answered.length} valid deliveries that got an answer was accepted (${[...new Set(answered.map(answer))].slice(0, 3).join(', ')})`;
+      return { status: 'skip', skipKind: 'no-evidence', message: `no evidence: ${why}, so there is no answer time to judge` };
+    }
+    const ms = answered.map((a) => a.latencyMs).sort((x, y) => x - y);
     const budget = ctx.profile.timeoutMs;
     const max = ms.at(-1) ?? 0;
-    const figures = `p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms, max ${max.toFixed(0)} ms over ${ms.length} valid deliveries (timeout ${budget / 1000} s)`;
+    const figures = `p50 ${percentile(ms, 50).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms, max ${max.toFixed(0)} ms over ${ms.length} answered valid deliveries, ${accepted.length} accepted (timeout ${budget / 1000} s)`;
     if (max > budget) return { status: 'fail', message: `${figures}: above the timeout the provider counts the delivery as failed and retries it.` };
     if (max > budget / 2) return { status: 'warn', message: `${figures}: the slowest answer used more than half the timeout. Answer 2xx first and process asynchronously, or a slow day turns into retries.` };
     return { status: 'pass', message: figures };
