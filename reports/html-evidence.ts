@@ -1,5 +1,6 @@
 import type { CheckResult, Counterexample, Evidence, RunResults } from '../suites/types.js';
 import { fixFor } from './fixes.js';
+import { frameworkOfRun } from './framework.js';
 import { replayRef } from './junit.js';
 import { esc, richText, stripAnsi, tail } from './html-escape.js';
 import { answerOf, CURL_INLINE_MAX, cut, describeValue, duration, rerunCommand } from './report-text.js';
@@ -22,7 +23,7 @@ export function checkDetails(r: RunResults, c: CheckResult): string {
   if (!judged && !c.evidence.length && !c.counterexample) return '';
   const parts: string[] = [];
   if (judged) {
-    const { should, fix } = fixFor(c.id, r.provider);
+    const { should, fix } = fixFor(c.id, r.provider, frameworkOfRun(r));
     parts.push(`<div class="advice"><p><strong>Should:</strong> ${richText(should)}</p><p><strong>Fix:</strong> ${richText(fix)}</p></div>`);
   }
   if (c.counterexample) parts.push(counterexample(r, c.id, c.counterexample));

@@ -1,6 +1,7 @@
 import type { CheckResult, Evidence, RunResults } from '../suites/types.js';
 import { replayRef } from './junit.js';
 import { fixFor } from './fixes.js';
+import { frameworkOfRun } from './framework.js';
 import { mdCode, mdFence, mdText } from './md-escape.js';
 import { answerOf, countedSkipNote, countsLine, CURL_INLINE_MAX, cut, describeValue, duration, groupChecks, rerunCommand, STATUS_ICON, statusLabel } from './report-text.js';
 
@@ -59,7 +60,7 @@ function verdictLine(r: RunResults): string {
 }
 
 function checkBlock(r: RunResults, c: CheckResult): string {
-  const { should, fix } = fixFor(c.id, r.provider);
+  const { should, fix } = fixFor(c.id, r.provider, frameworkOfRun(r));
   const lines = [
     `#### ${STATUS_ICON[c.status]} ${mdCode(c.id)} — ${mdText(c.title)}`,
     `**${statusLabel(c, r.summary)}**`,
