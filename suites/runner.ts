@@ -1,4 +1,5 @@
-import type { Check, CheckContext, CheckResult } from './types.js';
+import type { Check, CheckContext, CheckResult, ProcessingProbe } from './types.js';
+import { judgeProcessing } from './conformance/processing.js';
 import { runningCheck } from './context.js';
 
 export interface RunnerOptions {
@@ -17,27 +18,53 @@ export interface RunnerOptions {
 export async function runChecks(checks: Check[], ctx: CheckContext, opts: RunnerOptions): Promise<CheckResult[]> {
   const results: CheckResult[] = new Array(checks.length);
   let done = 0;
-  const runAt = async (i: number) => {
+  const report = (i: number) => opts.onResult?.(results[i], ++done, checks.length);
+  // Main-phase checks that asked for a processing judgement wait for it until the main phase is over
+  // (signature.valid's processing must have had time to show); their progress line waits with them.
+  const deferred = new Map<number, ProcessingProbe[]>();
+  const runAt = async (i: number, defer: boolean) => {
     opts.onStart?.(checks[i]);
-    results[i] = await runOne(checks[i], ctx);
-    opts.onResult?.(results[i], ++done, checks.length);
+    let probes: ProcessingProbe[] | undefined;
+    results[i] = await runOne(checks[i], ctx, (p) => (probes = p));
+    if (probes && !ctx.signal.aborted) {
+      if (defer) return void deferred.set(i, probes);
+      results[i] = await judgeAt(checks[i], ctx, results[i], probes);
+    }
+    report(i);
   };
   const inPhase = (p: Check['phase']) => checks.map((_, i) => i).filter((i) => (checks[i].phase ?? 'main') === p);
   const main = inPhase('main');
   const last = [...inPhase('last'), ...inPhase('final')];
   let next = 0;
   const worker = async () => {
-    while (next < main.length && !ctx.signal.aborted) await runAt(main[next++]);
+    while (next < main.length && !ctx.signal.aborted) await runAt(main[next++], true);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, main.length)) }, worker));
-  for (const i of last) if (!ctx.signal.aborted) await runAt(i);
+  await Promise.all(
+    [...deferred].map(async ([i, probes]) => {
+      if (!ctx.signal.aborted) results[i] = await judgeAt(checks[i], ctx, results[i], probes);
+      report(i);
+    }),
+  );
+  for (const i of last) if (!ctx.signal.aborted) await runAt(i, false);
   // An interrupted run still reports every selected check, so nothing silently disappears from CI.
   return checks.map(
     (c, i) => results[i] ?? { id: c.id, title: c.title, severity: c.severity(ctx.profile), status: 'skip', skipKind: 'interrupted', message: 'interrupted before it ran', durationMs: 0, evidence: [] },
   );
 }
 
-export async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
+/** The processing part of a positive check, timed into its duration; a broken observer is the check's `error`, as in `runOne`. */
+async function judgeAt(check: Check, ctx: CheckContext, r: CheckResult, probes: ProcessingProbe[]): Promise<CheckResult> {
+  const t0 = performance.now();
+  try {
+    const judged = await runningCheck.run(check.id, () => judgeProcessing({ ...ctx, checkId: check.id }, r, probes));
+    return { ...judged, durationMs: r.durationMs + Math.round(performance.now() - t0) };
+  } catch (e) {
+    return { ...r, status: 'error', message: `the check could not judge processing: ${(e as Error)?.message ?? String(e)}`, durationMs: r.durationMs + Math.round(performance.now() - t0) };
+  }
+}
+
+export async function runOne(check: Check, ctx: CheckContext, onProbes?: (probes: ProcessingProbe[]) => void): Promise<CheckResult> {
   const severity = check.severity(ctx.profile);
   const base = { id: check.id, title: check.title, severity, evidence: [] };
   const applies = check.appliesTo(ctx.profile);
@@ -48,6 +75,7 @@ export async function runOne(check: Check, ctx: CheckContext): Promise<CheckResu
     // Requests cut short by Ctrl-C look like refusals or failures: nothing judged after it counts.
     if (ctx.signal.aborted) throw new Error('interrupted');
     const status = out.status === 'fail' && severity === 'should' ? 'warn' : out.status;
+    if (out.processingProbes?.length) onProbes?.(out.processingProbes);
     return {
       ...base,
       status,

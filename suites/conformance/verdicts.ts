@@ -77,10 +77,18 @@ export async function processedForgeries(ctx: CheckContext, refused: Delivery[])
   return out;
 }
 
-/** Pass/fail from case runs, with evidence for every wrong answer. */
-export function judgeCases(ctx: CheckContext, runs: CaseRun[], what: { pass: string; fail: (bad: CaseRun[]) => string }): CheckOutcome {
+/**
+ * Pass/fail from case runs, with evidence for every wrong answer. Accepted `accept` cases
+ * become processing probes (the runner then also requires that they were processed),
+ * unless `what.answerOnly` says the answer alone is the verdict (an unknown event type is
+ * rightly ignored).
+ */
+export function judgeCases(ctx: CheckContext, runs: CaseRun[], what: { pass: string; fail: (bad: CaseRun[]) => string; answerOnly?: boolean }): CheckOutcome {
   const bad = runs.filter((r) => !r.ok);
-  if (bad.length === 0) return { status: 'pass', message: `${what.pass} (${runs.map((r) => `${r.c.label}: ${answer(r.a)}`).join('; ')})` };
+  if (bad.length === 0) {
+    const probes = what.answerOnly ? [] : runs.filter((r) => r.c.expect === 'accept').map((r) => ({ label: r.c.label, d: r.d, a: r.a }));
+    return { status: 'pass', message: `${what.pass} (${runs.map((r) => `${r.c.label}: ${answer(r.a)}`).join('; ')})`, ...(probes.length ? { processingProbes: probes } : {}) };
+  }
   const evidence: Evidence[] = bad.map((r) => ctx.evidence(r.d, r.a, r.c.label, r.c.expect === 'accept' ? ACCEPTANCE : REFUSAL));
   return { status: 'fail', message: what.fail(bad), evidence };
 }
@@ -94,7 +102,7 @@ export async function refusalCheck(ctx: CheckContext, cases: Omit<Case, 'expect'
   const { baseline, runs } = await runCases(ctx, cases.map((c) => ({ ...c, expect: 'refuse' as const })));
   if (baseline) return baseline;
   return judgeCases(ctx, runs, {
-    pass: `refused all ${runs.length}`,
+    pass: runs.length === 1 ? 'refused it' : `refused all ${runs.length}`,
     fail: (bad) => `${bad.some((r) => r.processed) ? "accepted or processed" : "accepted"} ${bad.length} of ${runs.length} requests it must refuse: ${listAnswers(bad)}. ${fix}`,
   });
 }

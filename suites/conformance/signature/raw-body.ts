@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Check, CheckContext, CheckOutcome } from '../../types.js';
+import type { Check, CheckContext, CheckOutcome, ProcessingProbe } from '../../types.js';
 import type { JsonObject } from '../../../fixtures/profile.js';
 import { findEvent } from '../../../fixtures/index.js';
 import { isSuccess } from '../../../mock-provider/sender.js';
@@ -23,6 +23,26 @@ function sampleArb(ctx: CheckContext): fc.Arbitrary<Sample> {
 
 function bodyValue(ctx: CheckContext, s: Sample, messageId: string): JsonObject {
   return ctx.profile.buildBody(s.type, { ...s.data, ...(s.extras ?? {}) }, { messageId, createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+}
+
+/**
+ * Two fresh messages (own message and entity ids, so a receiver's legitimate dedup never
+ * reads as "not processed") in spellings any JSON parser reads and no re-serializer
+ * reproduces: indented with spaces and a trailing newline, and tab-indented with CRLF.
+ * The runner requires that they were processed when an observer can tell.
+ */
+async function processingProbes(ctx: CheckContext): Promise<ProcessingProbe[]> {
+  const spellings: Array<[string, (v: unknown) => string]> = [
+    ['body indented with 2 spaces', (v) => JSON.stringify(v, null, 2) + '\n'],
+    ['body indented with tabs, CRLF line ends', (v) => JSON.stringify(v, null, '\t').replace(/\n/g, '\r\n')],
+  ];
+  const probes: ProcessingProbe[] = [];
+  for (const [label, spell] of spellings) {
+    const msg = ctx.newMessage();
+    const d = ctx.delivery({ ...msg, body: Buffer.from(spell(JSON.parse(msg.body.toString('utf8'))), 'utf8') }, { variant: 'raw-body' });
+    probes.push({ label, d, a: await ctx.send(d) });
+  }
+  return probes;
 }
 
 export const rawBody: Check = {
@@ -55,7 +75,20 @@ export const rawBody: Check = {
       if (r.inconclusive === r.numRuns) {
         return { status: 'skip', skipKind: 'baseline-refused', message: `inconclusive: the receiver refused the generated content even in compact JSON.stringify form in all ${r.numRuns} runs` };
       }
-      return { status: 'pass', message: `accepted ${r.numRuns - r.inconclusive} bodies spelled unlike JSON.stringify (whitespace, key order, \\u escapes, \\/, number spellings, depth ≤ 32)${r.inconclusive ? `; ${r.inconclusive} runs inconclusive` : ''}` };
+      const probes = await processingProbes(ctx);
+      const refused = probes.find((p) => !isSuccess(p.a));
+      if (refused) {
+        return {
+          status: 'fail',
+          message: `refused a correctly signed ${refused.label} (${answer(refused.a)}) although it accepted the same content in compact form: verify the raw request body, not a re-serialization.`,
+          evidence: [ctx.evidence(refused.d, refused.a, refused.label, ACCEPTANCE)],
+        };
+      }
+      return {
+        status: 'pass',
+        message: `accepted ${r.numRuns - r.inconclusive} bodies spelled unlike JSON.stringify (whitespace, key order, \\u escapes, \\/, number spellings, depth ≤ 32)${r.inconclusive ? `; ${r.inconclusive} runs inconclusive` : ''}`,
+        processingProbes: probes,
+      };
     }
     const spelled = (r.counterexample.value as { spelling: string }).spelling;
     return {

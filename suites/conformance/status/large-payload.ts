@@ -1,4 +1,4 @@
-import type { Check, CheckContext, CheckOutcome, Evidence, Severity } from '../../types.js';
+import type { Check, CheckContext, CheckOutcome, Evidence, ProcessingProbe, Severity } from '../../types.js';
 import type { JsonObject, JsonValue, ProviderProfile } from '../../../fixtures/profile.js';
 import { buildMessage, fullPayloadOfSize } from '../../../fixtures/index.js';
 import { isSuccess } from '../../../mock-provider/sender.js';
@@ -24,8 +24,9 @@ function steps(p: ProviderProfile, override?: number): { type: string; steps: St
 }
 
 /** `data` padded to make the whole body about `bytes`: Dimmy's real full item, else an order with many line items. */
-function largeData(ctx: CheckContext, type: string, bytes: number): JsonObject {
-  if (ctx.profile.name === 'dimmy') return fullPayloadOfSize(bytes);
+function largeData(ctx: CheckContext, type: string, bytes: number, step: number): JsonObject {
+  // A seed of its own per step: each large message gets its own item id, so fetch-back counts never mix.
+  if (ctx.profile.name === 'dimmy') return fullPayloadOfSize(bytes, ctx.seed * 31 + step + 7);
   const base = ctx.newMessage(type);
   const data = JSON.parse(base.body.toString('utf8')) as JsonObject;
   const inner = (ctx.profile.scheme === 'omnisales-hex' ? (data.data as JsonObject) : data) ?? data;
@@ -53,24 +54,33 @@ export const largePayload: Check = {
     }
     const base = await ctx.baseline(plan.type);
     if (!base.accepted) return skipBaseline(base.attempt);
-    const answers: string[] = [];
+    const accepted: string[] = [];
+    const refused: string[] = [];
     const evidence: Evidence[] = [];
+    const probes: ProcessingProbe[] = [];
     let worst: 'pass' | 'warn' | 'fail' = 'pass';
-    for (const step of plan.steps) {
-      const d = ctx.delivery(buildMessage(ctx.profile, plan.type, largeData(ctx, plan.type, step.bytes)), { variant: `large-payload:${step.bytes}` });
+    for (const [i, step] of plan.steps.entries()) {
+      const d = ctx.delivery(buildMessage(ctx.profile, plan.type, largeData(ctx, plan.type, step.bytes, i)), { variant: `large-payload:${step.bytes}` });
       const a = await ctx.send(d);
       const size = `${(d.request.body.length / KiB).toFixed(0)} kB`;
-      answers.push(`${size} (${step.severity.toUpperCase()}) → ${answer(a)}`);
-      if (!isSuccess(a)) {
+      if (isSuccess(a)) {
+        accepted.push(`${size} (${step.severity.toUpperCase()})`);
+        probes.push({ label: `${plan.type} of ${size}`, d, a });
+      } else {
+        refused.push(`${size} (${step.severity.toUpperCase()}) → ${answer(a)}`);
         evidence.push(ctx.evidence(d, a, `${plan.type} of ${size}`, ACCEPTANCE));
         worst = step.severity === 'must' ? 'fail' : worst === 'fail' ? 'fail' : 'warn';
       }
     }
-    if (worst === 'pass') return { status: 'pass', message: `accepted ${answers.join('; ')}` };
+    const processing = probes.length ? { processingProbes: probes } : {};
+    if (worst === 'pass') return { status: 'pass', message: `accepted ${accepted.join(', ')}`, ...processing };
     return {
       status: worst,
-      message: `refused a correctly signed large payload: ${answers.join('; ')}. Raise the body limit on the webhook route (e.g. express.raw({ type: 'application/json', limit: '10mb' }); Express and body-parser default to 100 kB).`,
+      message:
+        `refused ${refused.join('; ')}${accepted.length ? `; accepted ${accepted.join(', ')}` : ''}. ` +
+        `Raise the body limit on the webhook route (e.g. express.raw({ type: 'application/json', limit: '10mb' }); Express and body-parser default to 100 kB).`,
       evidence,
+      ...processing,
     };
   },
 };

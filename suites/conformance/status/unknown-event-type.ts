@@ -25,6 +25,7 @@ export const unknownEventType: Check = {
     const a = await ctx.send(d);
     const runs = [{ c: { label: `event type ${UNKNOWN}`, change: { variant: 'unknown-event-type' }, expect: 'accept' as const }, d, a, ok: isSuccess(a) }];
     return judgeCases(ctx, runs, {
+      answerOnly: true,
       pass: `answered 2xx to ${UNKNOWN}`,
       fail: (bad) =>
         `refused a correctly signed event of an unknown type (${listAnswers(bad)}). Providers add event types; acknowledge with 2xx and ignore what you do not handle, or the provider retries it for days and may disable the endpoint.`,
