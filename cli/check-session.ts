@@ -72,8 +72,18 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
   if (o.start && url.port === '0') url.port = String(await freePort());
   const events = subscribedTypes(profile, o.events);
   const checks = selectChecks(o.only, o.skip);
-  if (o.readyUrl) requireUrl(o.readyUrl, '--ready-url');
-  if (o.effectsUrl) requireUrl(o.effectsUrl, '--effects-url');
+  // With --start, port 0 in --ready-url/--effects-url on --url's host is the receiver's port (the one picked above).
+  const onReceiverPort = (raw: string | undefined, flag: string): string | undefined => {
+    if (!raw) return raw;
+    const u = requireUrl(raw, flag);
+    if (!o.start || u.port !== '0') return raw;
+    if (u.hostname !== url.hostname) {
+      throw new HookgateError('BAD_URL', `${flag} "${raw}" has port 0 on another host than --url`, `port 0 stands for the receiver's port only on ${url.hostname}; give ${flag} an explicit port`);
+    }
+    u.port = url.port;
+    return u.href;
+  };
+  o = { ...o, readyUrl: onReceiverPort(o.readyUrl, '--ready-url'), effectsUrl: onReceiverPort(o.effectsUrl, '--effects-url') };
   const outDir = prepareOutDir(o.out, io.cwd);
   const secret = checkSecret(profile, o.secret, Boolean(o.start), io);
   const seed = o.seed ?? randomInt(0, 2 ** 31 - 1);

@@ -66,10 +66,34 @@ export function loadConfigFile(cwd: string, knownKeys: readonly string[]): Recor
   return out;
 }
 
+/** A value the option accepts, for hints: a choice, the default, or the lowest allowed number. */
+function exampleValue(spec: OptSpec): string | number | boolean | string[] {
+  if (spec.choices) return spec.choices[0];
+  switch (spec.type) {
+    case 'bool':
+      return true;
+    case 'int':
+    case 'number':
+      return typeof spec.default === 'number' ? spec.default : (spec.min ?? 0);
+    case 'list':
+      return Array.isArray(spec.default) && spec.default.length ? spec.default : ['a', 'b'];
+    case 'string':
+      return typeof spec.default === 'string' ? spec.default : 'text';
+  }
+}
+
+/** How to write a good value where the bad one came from (a hint that only named the flag again would add nothing). */
+function badValueHint(spec: OptSpec, source: string): string {
+  const ex = exampleValue(spec);
+  const choices = spec.choices ? ` (one of: ${spec.choices.join(', ')})` : '';
+  if (source === 'flag') return `e.g. ${flagName(spec.key)} ${Array.isArray(ex) ? ex.join(',') : ex}${choices}`;
+  if (source === 'env') return `set it like ${envName(spec.key)}=${Array.isArray(ex) ? ex.join(',') : ex}${choices}, or unset it`;
+  return `write it like "${spec.key}": ${JSON.stringify(ex)}${choices} in ./${CONFIG_FILE}, or remove it`;
+}
+
 function convert(spec: OptSpec, raw: unknown, source: string): unknown {
   const where = source === 'flag' ? flagName(spec.key) : source === 'env' ? envName(spec.key) : `"${spec.key}" in ${CONFIG_FILE}`;
-  const bad = (expected: string) =>
-    new HookgateError('BAD_OPTION', `${where} must be ${expected}`, `fix ${where}${spec.choices ? ` (one of: ${spec.choices.join(', ')})` : ''}`);
+  const bad = (expected: string) => new HookgateError('BAD_OPTION', `${where} must be ${expected}`, badValueHint(spec, source));
   switch (spec.type) {
     case 'bool':
       if (typeof raw === 'boolean') return raw;

@@ -7,6 +7,7 @@ import { registerCheck } from './check-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerServe } from './serve-command.js';
 import { TOOL_VERSION } from './version.js';
+import { nearest } from '../fixtures/nearest.js';
 
 /** What a command's action returns: its exit code. */
 export type CommandResult = Promise<number>;
@@ -33,21 +34,52 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerCheck(program, io, setCode);
   registerReplay(program, io, setCode);
   registerServe(program, io, setCode);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showSuggestionAfterError(true);
+  // Commander's own error text is re-worded below into one error line and one hint line;
+  // remember which command complained so the hint can point at its --help.
+  let failed: Command = program;
+  const remember = (cmd: Command) => () => void (failed = cmd);
+  program.configureOutput({ outputError: remember(program) });
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err, outputError: remember(cmd) }).showSuggestionAfterError(true);
+
+  // Bare `hookgate` is a usage error: the help goes to stderr.
+  if (argv.every((a) => a === '--debug')) {
+    program.outputHelp({ error: true });
+    return EXIT.usage;
+  }
+  // The program's own flags take no value, so the first other word names the command (`help X` names X).
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const named = words[0] === 'help' ? words[1] : words[0];
+  if (named !== undefined && !program.commands.some((c) => c.name() === named)) {
+    const names = program.commands.map((c) => c.name());
+    const near = nearest(named, names);
+    io.err(`error: unknown command '${named}'\n`);
+    io.err(`hint: ${near ? `did you mean \`hookgate ${near}\`? (\`hookgate --help\` lists the commands)` : `the commands are ${names.join(', ')}; \`hookgate --help\` describes them`}\n`);
+    return EXIT.usage;
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // --help and --version end through here too, with exit code 0.
-      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
-      if (e.code === 'commander.help') return EXIT.ok;
-      io.err(`hint: run \`hookgate ${argv.find((a) => !a.startsWith('-')) ?? ''} --help\` for the options\n`.replace('  ', ' '));
+      // --help, --version and `help` end through here too, with exit code 0; help shown for a usage error is not 0.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+      if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (e.exitCode === 0) return EXIT.ok;
+      reportUsageError(e.message, failed, io);
       return EXIT.usage;
     }
     return reportError(e, io, debug);
   }
+}
+
+/** Commander's message as `error:` plus one `hint:` line that carries its "did you mean" (if any) and where the usage is. */
+function reportUsageError(message: string, cmd: Command, io: Io): void {
+  const [first, ...rest] = message.split('\n');
+  const suggestion = /\(Did you mean (.+)\?\)/.exec(rest.join(' '))?.[1];
+  const help = `\`hookgate ${cmd.parent ? cmd.name() + ' ' : ''}--help\``;
+  io.err(`${first.startsWith('error: ') ? first : 'error: ' + first}\n`);
+  io.err(`hint: ${suggestion ? `did you mean ${suggestion}? (${help} lists the options)` : `${help} shows the usage and every option`}\n`);
 }
 
 export function reportError(e: unknown, io: Io, debug: boolean): number {

@@ -99,6 +99,25 @@ describe('hookgate check', () => {
     expect(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')).not.toContain(generated);
   });
 
+  it('--start: port 0 in --effects-url and --ready-url is the port picked for --url, so dedup checks are judged', async () => {
+    const cwd = tmp();
+    const file = resolve(import.meta.dirname, '../../examples/receivers/omnisales-correct.mjs');
+    const run = await cli(
+      ['check', '--provider', 'omnisales', '--url', 'http://127.0.0.1:0/webhooks/omni', '--start', `node ${file}`,
+        '--effects-url', 'http://127.0.0.1:0/_effects', '--ready-url', 'http://127.0.0.1:0/_effects',
+        '--only', 'dedup.redelivery,dedup.distinct-events', '--settle-ms', '100', '--runs', '3'],
+      { cwd },
+    );
+    expect(run.stderr).not.toMatch(/not observable/);
+    expect(run.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')) as RunResults;
+    expect(results.checks.map((c) => [c.id, c.status])).toEqual([['dedup.redelivery', 'pass'], ['dedup.distinct-events', 'pass']]);
+    // Port 0 stands for the receiver's port only on --url's host.
+    const other = await cli(['check', '--provider', 'omnisales', '--url', 'http://127.0.0.1:0/webhooks/omni', '--start', `node ${file}`, '--effects-url', 'http://localhost:0/_effects'], { cwd: tmp() });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/^error: --effects-url .* port 0 on another host/m);
+  });
+
   it('--start with a command that never gets ready: one clear error naming the command', async () => {
     const run = await cli(['check', '--provider', 'optipick', '--url', 'http://127.0.0.1:0/webhook', '--start', 'sleep 30', '--ready-timeout', '1'], { cwd: tmp() });
     expect(run.code).toBe(3);
