@@ -21,18 +21,30 @@ const BASELINES_PER_TYPE = 8;
 
 export const NOT_PROCESSED_EXPECTED = 'a 2xx answer and processing';
 
-/** The accepted compact deliveries of `type` in this run, newest first. */
-function compactAccepted(ctx: CheckContext, type: string): Message[] {
+/**
+ * The accepted compact deliveries of `type` in this run, newest first. Fetch-back sees
+ * entities, not messages, and catalog examples of different types share entity ids (a
+ * Dimmy full payload's item id is also in the items.scanned example): only a message
+ * whose entities no other message carried can show that *its type* was processed.
+ */
+function compactAccepted(ctx: CheckContext, observer: Observer, type: string): Message[] {
+  const owners = new Map<string, Set<string>>();
+  if (observer.kind === 'fetch-back') {
+    for (const { d } of ctx.sent) for (const id of entityIds(d.msg)) owners.set(id, (owners.get(id) ?? new Set()).add(d.msg.messageId));
+  }
+  const attributable = (m: Message) => entityIds(m).every((id) => (owners.get(id)?.size ?? 1) === 1);
   return ctx.sent
-    .filter((s) => s.d.recipe.variant === 'valid' && s.d.msg.type === type && isSuccess(s.a))
+    .filter((s) => s.d.recipe.variant === 'valid' && s.d.msg.type === type && isSuccess(s.a) && attributable(s.d.msg))
     .map((s) => s.d.msg)
     .reverse()
     .slice(0, BASELINES_PER_TYPE);
 }
 
+const entityIds = (m: Message): string[] => (m.entityId ?? '').split(',').filter(Boolean);
+
 /** Whether any accepted compact delivery of `type` was seen processed (waiting up to the settle time once). */
 async function typeSeenProcessed(ctx: CheckContext, observer: Observer, type: string): Promise<boolean> {
-  const msgs = compactAccepted(ctx, type);
+  const msgs = compactAccepted(ctx, observer, type);
   if (msgs.length === 0) return false;
   const anyProcessed = async () => {
     for (const m of msgs) if ((await observer.processed(m)) > 0) return 1;

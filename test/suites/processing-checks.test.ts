@@ -68,6 +68,18 @@ describe('a correct receiver', () => {
   });
 });
 
+describe('fetch-back sees entities, not messages', () => {
+  it('a Dimmy receiver with nothing to fetch for a full payload is not blamed, though catalog examples of two types share an item id', async () => {
+    const api = createFetchBackApi(getProfile('dimmy'), { seed: 1 });
+    const server = await serveFetchBack(api, { port: 0 });
+    open.push({ url: server.url, origin: server.url, close: () => server.close() });
+    const r = await started(startExample('svix-fetchback-correct.mjs', SVIX, '/webhook', { apiUrl: server.url, apiKey: 'k' }));
+    const res = await runAgainst({ provider: 'dimmy', url: r.url, secret: SVIX, only: ['signature.valid', 'status.large-payload'], observation: { settleMs: 300, fetchBack: { observer: fetchBackObserver(api, server.url), counts: api } } });
+    expect(res['status.large-payload'].status, res['status.large-payload'].message).toBe('pass');
+    expect(res['status.large-payload'].message).toContain('processing not observed for item.scanned.full_payload');
+  });
+});
+
 describe('a receiver that legitimately ignores a type', () => {
   it('is never blamed: variants of the ignored type pass, saying processing was not observed', async () => {
     const r = await started(startExample('omnisales-ignores-payments.mjs', OMNI, '/webhooks/omni'));
