@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Io } from './io.js';
 import { requireProvider, requireUrl } from './context.js';
 import { prepareOutDir, writeReports } from './report-files.js';
-import { progressLine, verdictText } from './progress.js';
+import { colorEnabled, progressLine, verdictText } from './progress.js';
 import { maskSecret } from './mask.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { concreteTypes, resolveEvent, newWebhookId } from '../fixtures/index.js';
@@ -13,6 +13,7 @@ import { selectChecks } from '../suites/conformance/catalog.js';
 import { runChecks } from '../suites/runner.js';
 import { freePort, startReceiver, type ReceiverProcess } from '../suites/receiver-process.js';
 import { decideVerdict } from '../suites/verdict.js';
+import { withReceiverSaid } from '../suites/receiver-lines.js';
 import type { RunResults } from '../suites/types.js';
 import { TOOL_VERSION } from './version.js';
 import { throwIfUnreachable } from './unreachable.js';
@@ -134,10 +135,16 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       },
     });
     await assertReachable(ctx, url);
-    const results = await runChecks(checks, ctx, {
+    const color = colorEnabled(io);
+    let results = await runChecks(checks, ctx, {
       concurrency: o.concurrency,
-      onResult: (r, done, total) => io.err(progressLine(r, done, total)),
+      onResult: (r, done, total) => io.err(progressLine(r, done, total, { color })),
     });
+    if (receiver) {
+      // Stopped first so its last lines are in; each failing check then gets what the receiver said about it.
+      await receiver.stop();
+      results = withReceiverSaid(results, ctx.sent, receiver.lines);
+    }
     const interrupted = abort.signal.aborted;
     const judged = decideVerdict(results, { strict: o.strict, interrupted });
     const run: RunResults = {
@@ -151,13 +158,15 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       interrupted,
       summary: judged.summary,
       checks: judged.checks,
+      // As typed (port 0 included), for the rerun and replay lines in the reports.
+      invocation: { url: o.url!, out: o.out },
     };
     if (receiver) {
       await receiver.stop();
       run.receiverLog = { command: o.start!, stdout: receiver.stdout, stderr: receiver.stderr, exitCode: receiver.exitCode };
     }
     writeReports(outDir, run, { attachments: ctx.attachments });
-    io.out(verdictText(run, outDir));
+    io.out(verdictText(run, outDir, { color }));
     if (interrupted) return EXIT.interrupted;
     if (judged.nothingToCheck) {
       io.err(`error: nothing to check: every selected check is not applicable to ${profile.displayName}${o.events?.length ? ' with these --events' : ''}\nhint: widen --only/--skip (\`hookgate check --list --provider ${profile.name}\` shows what applies)\n`);

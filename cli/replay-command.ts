@@ -23,9 +23,20 @@ export function registerReplay(program: Command, io: Io, setCode: (c: number) =>
     .argument('<ref>', 'FILE#CHECK[/N]: a results.json, a check id, and which evidence item (from 1; default 1)')
     .description("re-send a request from a report's evidence, re-signed now (evidence curl lines go stale after 5 minutes)")
     .option('--secret <secret>', 'the receiver\'s secret (prefer HOOKGATE_SECRET)')
-    .option('--url <url>', 'send to this URL instead of the one in the evidence')
+    .option('--url <url>', 'send to this URL instead of the one in the evidence (HOOKGATE_URL); needed when check started the receiver (--start) or the stored URL was masked')
     .addHelpText('after', '\nExit codes: 0 the receiver now answers as the check expects, 1 it does not, 2 usage error, 3 unreachable.\n\nExample:\n  $ HOOKGATE_SECRET=whsec_… hookgate replay hookgate-report/results.json#signature.raw-body/1\n')
     .action(async (ref: string, flags: Record<string, unknown>) => setCode(await runReplay(ref, resolveFor<ReplayOpts>(REPLAY_OPTIONS, flags, io), io)));
+}
+
+/**
+ * After `check --start`, the receiver was hookgate's to start and stop: it is gone, and the port it had
+ * was picked for that run. Say how to bring it back and point replay at it.
+ */
+function unreachableHint(results: RunResults, url: URL, urlGiven: boolean): string {
+  const command = results.receiverLog?.command;
+  if (!command) return `is the receiver running? pass --url (or HOOKGATE_URL) to send elsewhere`;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `check started the receiver itself (--start) and stopped it when it finished: start it first, e.g. \`PORT=${port} HOOKGATE_SECRET=<the secret you replay with> ${command}\`, then pass --url with the address it listens on${urlGiven ? ' (is it listening there?)' : ''}`;
 }
 
 function parseRef(ref: string): { file: string; checkId: string; n: number } {
@@ -59,7 +70,7 @@ export async function runReplay(ref: string, o: ReplayOpts, io: Io): Promise<num
   const req = buildFromRecipe({ profile, secret: o.secret, webhookId, baseDir: dirname(resolve(io.cwd, file)) }, ev.recipe);
   io.out(`→ POST ${url.href}  ${checkId}/${n} "${ev.label}" re-signed now (secret ${maskSecret(o.secret)}); expected: ${ev.expected}\n`);
   const a = await send({ url: url.href, headers: req.headers, body: req.body }, { timeoutMs: profile.timeoutMs });
-  throwIfUnreachable(a, url, 'is the receiver running? pass --url to send elsewhere');
+  throwIfUnreachable(a, url, unreachableHint(results, url, o.url !== undefined));
   io.out(`← ${describeOutcome(a)}\n`);
   const wantAccept = ev.expected.includes('2xx') && !ev.expected.includes('non-2xx');
   const asExpected = isSuccess(a) === wantAccept;

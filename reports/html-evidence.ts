@@ -3,7 +3,7 @@ import { fixFor } from './fixes.js';
 import { frameworkOfRun } from './framework.js';
 import { replayRef } from './junit.js';
 import { esc, richText, stripAnsi, tail } from './html-escape.js';
-import { answerOf, CURL_INLINE_MAX, cut, describeValue, duration, rerunCommand } from './report-text.js';
+import { answerOf, CURL_INLINE_MAX, cut, describeValue, duration, replayCommand, rerunCommand } from './report-text.js';
 
 /*
  * The expandable part of a check's row in report.html: what it should do and the
@@ -17,6 +17,7 @@ const EVIDENCE_MAX = 12;
 const CURL_HTML_MAX = CURL_INLINE_MAX * 8;
 const LOG_MAX = 200 * 1024;
 const VALUE_MAX = 16 * 1024;
+const SAID_MAX = 500;
 
 export function checkDetails(r: RunResults, c: CheckResult): string {
   const judged = c.status === 'fail' || c.status === 'warn' || c.status === 'error';
@@ -26,16 +27,26 @@ export function checkDetails(r: RunResults, c: CheckResult): string {
     const { should, fix } = fixFor(c.id, r.provider, frameworkOfRun(r));
     parts.push(`<div class="advice"><p><strong>Should:</strong> ${richText(should)}</p><p><strong>Fix:</strong> ${richText(fix)}</p></div>`);
   }
+  if (c.receiverSaid) parts.push(receiverSaid(c.receiverSaid));
   if (c.counterexample) parts.push(counterexample(r, c.id, c.counterexample));
   const shown = c.evidence.slice(0, EVIDENCE_MAX);
-  shown.forEach((e, i) => parts.push(evidence(c.id, e, i + 1, c.evidence.length)));
+  shown.forEach((e, i) => parts.push(evidence(r, c.id, e, i + 1, c.evidence.length)));
   if (c.evidence.length > shown.length) {
-    parts.push(`<p>${c.evidence.length - shown.length} more evidence items in <code>results.json</code> (<code>hookgate replay ${esc(replayRef(c.id, shown.length + 1))}</code> …).</p>`);
+    parts.push(`<p>${c.evidence.length - shown.length} more evidence items in <code>results.json</code> (<code>hookgate replay ${esc(replayRef(c.id, shown.length + 1, r))}</code> …).</p>`);
   }
   const label = [judged ? 'fix' : '', c.counterexample ? 'counterexample' : '', c.evidence.length ? `evidence (${c.evidence.length})` : '']
     .filter(Boolean)
     .join(' · ');
   return `<details><summary>${esc(label.charAt(0).toUpperCase() + label.slice(1))}</summary>${parts.join('\n')}</details>`;
+}
+
+/** The receiver's own log lines for this check (`--start`): the telling one first, the rest folded. */
+function receiverSaid(s: NonNullable<CheckResult['receiverSaid']>): string {
+  const out = [`<p><strong>Receiver said:</strong> <code>${esc(cut(s.telling, SAID_MAX))}</code></p>`];
+  if (s.lines.length > 1) {
+    out.push(`<details><summary>Its log lines during this check (${s.lines.length})</summary><pre>${esc(s.lines.map((l) => cut(l, SAID_MAX)).join('\n'))}</pre></details>`);
+  }
+  return out.join('\n');
 }
 
 function counterexample(r: RunResults, id: string, ce: Counterexample): string {
@@ -47,7 +58,7 @@ function counterexample(r: RunResults, id: string, ce: Counterexample): string {
   ].join('\n');
 }
 
-function evidence(id: string, e: Evidence, n: number, total: number): string {
+function evidence(r: RunResults, id: string, e: Evidence, n: number, total: number): string {
   const req = e.request;
   const reqHead = [`${req.method} ${req.url}`, ...headerLines(req.headers)].join('\n');
   const shown = req.bodyTruncated ? `, first ${Buffer.byteLength(req.body)} shown` : '';
@@ -77,7 +88,7 @@ function evidence(id: string, e: Evidence, n: number, total: number): string {
   } else {
     out.push(`<p class="title">The curl command (${Math.round(e.curl.length / 1024)} KB) is in <code>results.json</code>; replay re-sends the request, re-signed:</p>`);
   }
-  out.push(command(`hookgate replay ${replayRef(id, n)}`), '</div>');
+  out.push(command(replayCommand(r, id, n)), '</div>');
   return out.join('\n');
 }
 

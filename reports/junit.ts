@@ -1,6 +1,7 @@
 import type { CheckResult, Counterexample, Evidence, RunResults } from '../suites/types.js';
 import { jsonReplacer } from './results-json.js';
 import { whyItCounts } from '../suites/verdict.js';
+import { replayCommand, rerunCommand } from './report-text.js';
 
 /*
  * junit.xml for CI viewers (Jenkins, GitLab, GitHub test-report actions, Azure).
@@ -37,10 +38,7 @@ import { whyItCounts } from '../suites/verdict.js';
  */
 
 
-/** The reference `hookgate replay` takes; `n` is 1-based, as in "evidence 1/3". */
-export function replayRef(checkId: string, n: number): string {
-  return `results.json#${checkId}/${n}`;
-}
+export { replayRef } from './report-text.js';
 
 export function junitXml(r: RunResults): string {
   const cases = r.checks.map((c) => ({ check: c, kind: caseKind(c) }));
@@ -128,7 +126,7 @@ function testcase(r: RunResults, c: CheckResult, kind: CaseKind): XmlNode {
 function details(r: RunResults, c: CheckResult, headline: string): string {
   const lines = [`${c.id} (${c.severity.toUpperCase()}) — ${c.title}`, headline];
   if (c.counterexample) lines.push('', ...counterexampleLines(r, c.id, c.counterexample));
-  c.evidence.forEach((e, i) => lines.push('', ...evidenceLines(c.id, e, i + 1, c.evidence.length)));
+  c.evidence.forEach((e, i) => lines.push('', ...evidenceLines(r, c.id, e, i + 1, c.evidence.length)));
   return lines.join('\n');
 }
 
@@ -138,11 +136,11 @@ function counterexampleLines(r: RunResults, id: string, ce: Counterexample): str
     `  value: ${describe(ce.value)}`,
     `  seed: ${ce.seed}`,
     `  path: ${ce.path}`,
-    `  rerun: hookgate check --provider ${r.provider} --url ${shellQuote(r.target)} --only ${id} --seed ${ce.seed}`,
+    `  rerun: ${rerunCommand(r, id, ce.seed)}`,
   ];
 }
 
-function evidenceLines(id: string, e: Evidence, n: number, total: number): string[] {
+function evidenceLines(r: RunResults, id: string, e: Evidence, n: number, total: number): string[] {
   const req = e.request;
   const shown = req.bodyTruncated ? `, first ${Buffer.byteLength(req.body)} shown` : '';
   const lines = [
@@ -165,7 +163,7 @@ function evidenceLines(id: string, e: Evidence, n: number, total: number): strin
     // provider's window; replay re-signs with HOOKGATE_SECRET.
     '  reproduce:',
     `    ${e.curl}`,
-    `    hookgate replay ${replayRef(id, n)}`,
+    `    ${replayCommand(r, id, n)}`,
   );
   return lines;
 }
@@ -244,9 +242,4 @@ function seconds(msValue: number): string {
 
 function ms(value: number): string {
   return `${Math.round(value)} ms`;
-}
-
-/** POSIX single-quoting, enough for a URL on a copy-paste line. */
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

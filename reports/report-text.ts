@@ -1,4 +1,5 @@
 import type { CheckResult, CheckStatus, Evidence, RunResults } from '../suites/types.js';
+import { posix } from 'node:path';
 import { jsonReplacer } from './results-json.js';
 
 /*
@@ -96,8 +97,50 @@ export function shellArg(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * `hookgate check` again for `checkId` (or a comma-separated list) with `seed`, as it can be pasted
+ * where check ran: after `--start`, the same `--start` and the `--url` as typed (port 0: the port it
+ * used is gone), and no secret (hookgate generates one and gives it to the receiver); otherwise the
+ * URL it checked, and the secret the receiver verifies with, to fill in.
+ */
 export function rerunCommand(r: RunResults, checkId: string, seed: number): string {
-  return `hookgate check --provider ${shellArg(r.provider)} --url ${shellArg(r.target)} --only ${checkId} --seed ${seed}`;
+  const start = r.receiverLog?.command;
+  const url = start ? (r.invocation?.url ?? r.target) : r.target;
+  const startArg = start ? ` --start ${shellArg(start)}` : '';
+  const out = r.invocation && !isDefaultOut(r.invocation.out) ? ` --out ${shellArg(r.invocation.out)}` : '';
+  const cmd = `hookgate check --provider ${shellArg(r.provider)}${startArg} --url ${shellArg(url)} --only ${shellArg(checkId)} --seed ${seed}${out}`;
+  return start ? cmd : `HOOKGATE_SECRET=<your secret> ${cmd}`;
+}
+
+const isDefaultOut = (out: string) => reportDir(out) === 'hookgate-report';
+
+/** `--out` as given, as a path prefix: "./hookgate-report/" → "hookgate-report". */
+function reportDir(out: string): string {
+  const p = posix.normalize(out);
+  return p.length > 1 ? p.replace(/\/+$/, '') : p;
+}
+
+/**
+ * The reference `hookgate replay` takes; `n` is 1-based, as in "evidence 1/3". With the run's
+ * invocation known, the results.json path is the one check wrote, relative to where it ran
+ * (`hookgate-report/results.json#signature.raw-body/1`); otherwise bare `results.json#…`.
+ */
+export function replayRef(checkId: string, n: number, r?: Pick<RunResults, 'invocation'>): string {
+  const dir = r?.invocation ? reportDir(r.invocation.out) : '.';
+  const file = dir === '.' ? 'results.json' : `${dir}/results.json`;
+  return `${shellArg(file)}#${checkId}/${n}`;
+}
+
+/**
+ * The whole `hookgate replay` line for evidence `n` of a check. It names `--url` when the URL in the
+ * evidence cannot be used as it is: hookgate started the receiver (and stopped it: start it first
+ * and point --url at it), or the stored URL was masked.
+ */
+export function replayCommand(r: RunResults, checkId: string, n: number): string {
+  const stored = r.checks.find((c) => c.id === checkId)?.evidence[n - 1]?.request.url ?? r.target;
+  const masked = stored.includes('…') || stored.includes('***');
+  const url = r.receiverLog || masked ? ` --url ${shellArg(stored)}` : '';
+  return `hookgate replay ${replayRef(checkId, n, r)}${url}`;
 }
 
 /** A curl line longer than this is not shown inline (a large-payload body); replay rebuilds it. */

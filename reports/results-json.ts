@@ -43,6 +43,7 @@ export function resultsJson(r: RunResults): string {
     },
     checks: r.checks.map(orderCheck),
   };
+  if (r.invocation) ordered.invocation = { url: r.invocation.url, out: r.invocation.out };
   if (r.receiverLog) {
     const l = r.receiverLog;
     ordered.receiverLog = { command: l.command, stdout: l.stdout, stderr: l.stderr, exitCode: l.exitCode };
@@ -63,6 +64,7 @@ function orderCheck(c: CheckResult): Record<string, unknown> {
   out.countsAgainstVerdict = c.countsAgainstVerdict ?? false;
   out.evidence = c.evidence.map(orderEvidence);
   if (c.counterexample) out.counterexample = orderCounterexample(c.counterexample);
+  if (c.receiverSaid) out.receiverSaid = { lines: c.receiverSaid.lines, telling: c.receiverSaid.telling };
   return out;
 }
 

@@ -3,7 +3,7 @@ import { replayRef } from './junit.js';
 import { fixFor } from './fixes.js';
 import { frameworkOfRun } from './framework.js';
 import { mdCode, mdFence, mdText } from './md-escape.js';
-import { answerOf, countedSkipNote, countsLine, CURL_INLINE_MAX, cut, describeValue, duration, groupChecks, rerunCommand, STATUS_ICON, statusLabel } from './report-text.js';
+import { answerOf, countedSkipNote, countsLine, CURL_INLINE_MAX, cut, describeValue, duration, groupChecks, replayCommand, rerunCommand, STATUS_ICON, statusLabel } from './report-text.js';
 
 /*
  * summary.md: what a developer reads in a GitHub Actions step summary or a PR
@@ -30,6 +30,7 @@ const TABLE_MESSAGE_MAX = 120;
 const BODY_PREVIEW_MAX = 300;
 const VALUE_MAX = 1500;
 const REPLAY_LINES_MAX = 5;
+const SAID_MAX = 300;
 
 export function summaryMarkdown(r: RunResults, opts: SummaryMdOptions = {}): string {
   const groups = groupChecks(r.checks);
@@ -69,6 +70,8 @@ function checkBlock(r: RunResults, c: CheckResult): string {
   ];
   const first = c.evidence[0];
   if (first) lines.push(`- **Receiver answered:** ${receiverAnswer(first)}`);
+  // A line of the receiver's own log (--start): its words, shown as code, never as Markdown.
+  if (c.receiverSaid) lines.push(`- **Receiver said:** ${mdCode(cut(c.receiverSaid.telling, SAID_MAX))}`);
   // `should` and `fix` are our own text: their backtick spans are meant as code.
   lines.push(`- **Should:** ${should}`, `- **Fix:** ${fix}`);
   const ce = c.counterexample;
@@ -81,7 +84,7 @@ function checkBlock(r: RunResults, c: CheckResult): string {
       `  Rerun: ${mdCode(rerunCommand(r, c.id, ce.seed))}`,
     );
   }
-  if (c.evidence.length) lines.push('', reproduction(c));
+  if (c.evidence.length) lines.push('', reproduction(r, c));
   return lines.join('\n');
 }
 
@@ -94,16 +97,16 @@ function receiverAnswer(e: Evidence): string {
   return s;
 }
 
-function reproduction(c: CheckResult): string {
+function reproduction(r: RunResults, c: CheckResult): string {
   const first = c.evidence[0] as Evidence;
   const lines: string[] = [];
   if (first.curl.length <= CURL_INLINE_MAX) lines.push(first.curl);
   else lines.push(`# curl command left out (${Math.round(first.curl.length / 1024)} KB): replay below re-sends it`);
   const total = c.evidence.length;
   c.evidence.slice(0, REPLAY_LINES_MAX).forEach((e, i) => {
-    lines.push(`hookgate replay ${replayRef(c.id, i + 1)}  # ${cut(e.label, 80).replace(/[\r\n]+/g, ' ')}`);
+    lines.push(`${replayCommand(r, c.id, i + 1)}  # ${cut(e.label, 80).replace(/[\r\n]+/g, ' ')}`);
   });
-  if (total > REPLAY_LINES_MAX) lines.push(`# … ${total - REPLAY_LINES_MAX} more: ${replayRef(c.id, REPLAY_LINES_MAX + 1)} to /${total}`);
+  if (total > REPLAY_LINES_MAX) lines.push(`# … ${total - REPLAY_LINES_MAX} more: ${replayRef(c.id, REPLAY_LINES_MAX + 1, r)} to /${total}`);
   return [
     '<details><summary>Reproduce</summary>',
     '',

@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { HookgateError } from '../fixtures/hookgate-error.js';
+import type { TimedLine } from './receiver-lines.js';
 
 export interface StartOptions {
   command: string;
@@ -16,12 +18,19 @@ export interface StartOptions {
   port?: number;
   readyTimeoutMs?: number;
   maxLogBytes?: number;
+  /** How many timed lines to keep (the oldest are dropped first); default 5,000. */
+  maxLines?: number;
 }
 
 export interface ReceiverProcess {
   pid: number;
   readonly stdout: string;
   readonly stderr: string;
+  /**
+   * Its stdout/stderr split into lines, each with the time (epoch ms, the clock of
+   * Attempt.startedAt) the line arrived: the last `maxLines`, each cut to 2,000 characters.
+   */
+  readonly lines: readonly TimedLine[];
   exitCode: number | null;
   stop(): Promise<void>;
 }
@@ -93,6 +102,50 @@ class Tail {
   }
 }
 
+const LINE_MAX_CHARS = 2_000;
+
+/**
+ * Splits a stream into lines stamped with their arrival time (the chunk that ended
+ * the line), keeping only the last `max` so a chatty receiver cannot grow memory.
+ */
+class LineLog {
+  readonly lines: TimedLine[] = [];
+  private readonly partial: Record<TimedLine['stream'], { text: string; at: number; decoder: StringDecoder }> = {
+    stdout: { text: '', at: 0, decoder: new StringDecoder('utf8') },
+    stderr: { text: '', at: 0, decoder: new StringDecoder('utf8') },
+  };
+  constructor(private readonly max: number) {}
+  push(stream: TimedLine['stream'], chunk: Buffer, at = Date.now()): void {
+    const p = this.partial[stream];
+    const parts = p.decoder.write(chunk).split('\n');
+    const rest = parts.pop() ?? '';
+    for (const part of parts) {
+      this.add(stream, p.text + part, p.text ? p.at : at);
+      p.text = '';
+    }
+    if (rest) {
+      if (!p.text) p.at = at;
+      p.text += rest;
+      // A line that never ends (a progress bar) is cut into pieces rather than held forever.
+      if (p.text.length > LINE_MAX_CHARS) { this.add(stream, p.text, p.at); p.text = ''; }
+    }
+  }
+  /** The unfinished last line of each stream (output without a final newline). */
+  flush(): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const p = this.partial[stream];
+      const text = p.text + p.decoder.end();
+      if (text) this.add(stream, text, p.text ? p.at : Date.now());
+      p.text = '';
+    }
+  }
+  private add(stream: TimedLine['stream'], raw: string, at: number): void {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    this.lines.push({ at, stream, text: text.length > LINE_MAX_CHARS ? text.slice(0, LINE_MAX_CHARS) : text });
+    if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Any HTTP response counts (404/405 included): we only need to know the receiver is serving. */
@@ -131,13 +184,16 @@ export async function startReceiver(opts: StartOptions): Promise<ReceiverProcess
   const target = readyUrl ?? `127.0.0.1:${port} (TCP)`;
   const out = new Tail(opts.maxLogBytes ?? 256 * 1024);
   const err = new Tail(opts.maxLogBytes ?? 256 * 1024);
+  const log = new LineLog(opts.maxLines ?? 5_000);
 
   // detached = own process group, so stop() reaches everything the command forks.
   const child = spawn('/bin/sh', ['-c', command], {
-    cwd: opts.cwd, env: { ...process.env, ...opts.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    // PYTHONUNBUFFERED: a Python receiver's stdout is a pipe here, and would otherwise hold its lines back
+    // until exit, so they could not be matched to the request that caused them.
+    cwd: opts.cwd, env: { ...process.env, PYTHONUNBUFFERED: '1', ...opts.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
+  child.stdout.on('data', (c: Buffer) => { out.push(c); log.push('stdout', c); });
+  child.stderr.on('data', (c: Buffer) => { err.push(c); log.push('stderr', c); });
   const spawnError = await new Promise<Error | undefined>((r) => { child.once('spawn', () => r(undefined)); child.once('error', r); });
   if (spawnError || child.pid === undefined) {
     throw new HookgateError('START_FAILED', `could not start "${command}": ${spawnError?.message ?? 'no pid'}`, 'check the --start command and that the working directory exists');
@@ -161,6 +217,7 @@ export async function startReceiver(opts: StartOptions): Promise<ReceiverProcess
     pid,
     get stdout() { return out.toString(); },
     get stderr() { return err.toString(); },
+    get lines() { return log.lines; },
     exitCode: null,
     stop: () => (stopping ??= (async () => {
       // Signal the group even if the shell already exited: its children may still hold the port.
@@ -173,6 +230,7 @@ export async function startReceiver(opts: StartOptions): Promise<ReceiverProcess
       liveGroups.delete(pid);
       // A daemonised grandchild (setsid) could keep our pipes open and the event loop alive.
       child.stdout.destroy(); child.stderr.destroy();
+      log.flush();
     })()),
   };
 

@@ -85,6 +85,16 @@ export interface CheckResult {
   countsAgainstVerdict?: boolean;
   evidence: Evidence[];
   counterexample?: Counterexample;
+  /** What the receiver logged about this check (`--start` only; failing checks only): suites/receiver-lines.ts. */
+  receiverSaid?: ReceiverSaid;
+}
+
+/** The receiver's own output lines that belong to a check, and the most telling of them. */
+export interface ReceiverSaid {
+  /** Distinct lines, in arrival order, control sequences removed, each cut to 500 characters. */
+  lines: string[];
+  /** The line most likely to explain the failure (an exception, an error word), one of `lines`. */
+  telling: string;
 }
 
 /** A delivery a check sends: the message and the request built from it, plus how to replay it. */
@@ -204,6 +214,11 @@ export interface RunResults {
   interrupted: boolean;
   summary: RunSummary;
   checks: CheckResult[];
+  /**
+   * `check`'s options as typed, for reproduction lines: `--url` before port 0 became the receiver's
+   * port (`--start`), and `--out` (relative to the directory check ran in, where replay refs start).
+   */
+  invocation?: { url: string; out: string };
   /** The receiver's own output when hookgate started it (`--start`). */
   receiverLog?: { command: string; stdout: string; stderr: string; exitCode: number | null };
 }

@@ -31,7 +31,8 @@ describe('hookgate check', () => {
     expect(run.stdout).toMatch(/^PASS/);
     expect(run.stderr).toMatch(/seed 5/);
     const results = JSON.parse(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')) as RunResults;
-    expect(Object.keys(results)).toEqual(['schemaVersion', 'tool', 'provider', 'target', 'startedAt', 'durationMs', 'seed', 'interrupted', 'summary', 'checks']);
+    expect(Object.keys(results)).toEqual(['schemaVersion', 'tool', 'provider', 'target', 'startedAt', 'durationMs', 'seed', 'interrupted', 'summary', 'checks', 'invocation']);
+    expect(results.invocation).toEqual({ url: r.url, out: './hookgate-report' });
     expect(results).toMatchObject({ schemaVersion: 1, tool: { name: 'hookgate' }, provider: 'optipick', seed: 5, interrupted: false, summary: { verdict: 'pass', failed: 0 } });
     expect(results.checks.map((c) => c.id)).toContain('signature.raw-body');
     const xml = readFileSync(join(cwd, 'hookgate-report/junit.xml'), 'utf8');
@@ -54,7 +55,8 @@ describe('hookgate check', () => {
     expect(check.evidence[0].recipe.variant).toBe('raw-body');
     const xml = readFileSync(join(cwd, 'hookgate-report/junit.xml'), 'utf8');
     expect(xml).toMatch(/<failure/);
-    expect(xml).toContain('hookgate replay results.json#signature.raw-body/1');
+    // The reference as typed from where check ran (--out as given), so the line runs from there as it is.
+    expect(xml).toContain('hookgate replay hookgate-report/results.json#signature.raw-body/1');
     // Replaying the failing request still fails (exit 1); against the fixed receiver it passes (exit 0).
     const again = await cli(['replay', 'hookgate-report/results.json#signature.raw-body/1'], { env, cwd });
     expect(again.code).toBe(1);

@@ -3,7 +3,7 @@
 // hookgate check pointed at it fails (or warns) for exactly one reason.
 // Requests are built by hand (./kit.ts, node:crypto), not with hookgate.
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startExample, type Running } from '../helpers/receivers.js';
 import {
   compact,
@@ -84,6 +84,32 @@ describe('svix-stringify.mjs — verifies JSON.stringify(req.body) → fails sig
     expect((await postSvix(ctx.r.url, secret, body, { id, contentType: 'application/json; charset=utf-8' })).status).toBe(200);
     expect((await postSvix(ctx.r.url, secret, largePayload(1024 * 1024))).status).toBe(200);
     expect((await effects(ctx.r.origin)).filter((e) => e === id)).toHaveLength(1);
+  });
+});
+
+// =====================================================================================
+describe('svix-global-json-parser.mjs — app.use(express.json()) left before the route\'s express.raw() → fails signature.valid', () => {
+  const secret = newSvixSecret();
+  const ctx = inProcess('svix-global-json-parser.mjs', secret, '/webhook');
+
+  it('FLAW: refuses every correctly signed JSON delivery with 400, logging the svix library\'s error to stderr', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect((await postSvix(ctx.r.url, secret, compact(optipickPayload()))).status).toBe(400);
+      expect((await postSvix(ctx.r.url, secret, pretty(optipickPayload()))).status).toBe(400);
+      expect(logged.mock.calls).toEqual([['Expected payload to be of type string or Buffer.'], ['Expected payload to be of type string or Buffer.']]);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+  it('what the response says does not name the cause', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const r = await postSvix(ctx.r.url, secret, compact(optipickPayload()));
+      expect(r.body).toBe('{"error":"invalid signature"}');
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
 

@@ -51,6 +51,22 @@ describe('reportHtml (static)', () => {
     expect(passing).toContain('<h1 id="verdict">✓ PASS</h1>');
     expect(passing).toContain('The run was interrupted');
   });
+
+  it('shows what the receiver said about a failing check, escaped, with its other lines folded', () => {
+    const said = { telling: `Error: ${HOSTILE}\u001b[2J\u202e`, lines: ['listening', `Error: ${HOSTILE}\u001b[2J\u202e`] };
+    const checks = sampleChecks('x').map((c) => (c.id === 'signature.raw-body' ? { ...c, receiverSaid: said } : c));
+    const out = reportHtml(sampleRun('x', { checks }));
+    expect(out).toContain('<p><strong>Receiver said:</strong> <code>Error: &lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;&lt;script&gt;window.__pwned=2&lt;/script&gt;\\u001b[2J\\u202e</code></p>');
+    expect(out).toContain('<summary>Its log lines during this check (2)</summary><pre>listening\nError: &lt;img');
+    expect(out).not.toContain('<img src=x');
+    expect(html).not.toContain('Receiver said');
+  });
+
+  it('reproduces from where check ran: --start and the --url as typed, the report path, --url on replay', () => {
+    const out = reportHtml({ ...run, invocation: { url: 'http://127.0.0.1:0/webhooks/dimmy', out: 'hookgate-report' } });
+    expect(out).toContain("hookgate check --provider dimmy --start &#39;node examples/receivers/svix-stringify.mjs&#39; --url http://127.0.0.1:0/webhooks/dimmy --only signature.raw-body --seed 1234</pre>");
+    expect(out).toContain('hookgate replay hookgate-report/results.json#signature.raw-body/1 --url http://127.0.0.1:40123/webhooks/dimmy</pre>');
+  });
 });
 
 describe('report.html in headless Chromium', () => {

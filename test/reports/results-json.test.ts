@@ -59,6 +59,28 @@ describe('resultsJson', () => {
     expect(Object.keys(out.receiverLog as object)).toEqual(['command', 'stdout', 'stderr', 'exitCode']);
   });
 
+  it('writes invocation (the --url and --out as typed) after checks and before receiverLog, keys in a fixed order', () => {
+    const r = run(allStatuses);
+    r.invocation = { out: './hookgate-report', url: 'http://127.0.0.1:0/webhook' } as RunResults['invocation'];
+    const out = JSON.parse(resultsJson(r)) as Record<string, unknown>;
+    expect(Object.keys(out).slice(-3)).toEqual(['checks', 'invocation', 'receiverLog']);
+    expect(Object.keys(out.invocation as object)).toEqual(['url', 'out']);
+    expect(out.invocation).toEqual({ url: 'http://127.0.0.1:0/webhook', out: './hookgate-report' });
+    expect(Object.keys(JSON.parse(resultsJson(run(allStatuses, false))) as object).at(-1)).toBe('checks');
+  });
+
+  it('writes receiverSaid after counterexample, lines then telling, only where present; its text round-trips', () => {
+    const said = { telling: garbage, lines: ['GET / 200', garbage] };
+    const checks = allStatuses.map((c) => (c.status === 'fail' || c.status === 'warn' ? { ...c, receiverSaid: { ...said } } : c));
+    const out = JSON.parse(resultsJson(run(checks))) as { checks: Array<Record<string, unknown>> };
+    const base = ['id', 'title', 'severity', 'status', 'message', 'durationMs', 'countsAgainstVerdict', 'evidence'];
+    expect(Object.keys(out.checks[0])).toEqual(base);
+    expect(Object.keys(out.checks[1])).toEqual([...base, 'counterexample', 'receiverSaid']);
+    expect(Object.keys(out.checks[2])).toEqual([...base, 'receiverSaid']);
+    expect(Object.keys(out.checks[1].receiverSaid as object)).toEqual(['lines', 'telling']);
+    expect(out.checks[2].receiverSaid).toEqual({ lines: ['GET / 200', garbage], telling: garbage });
+  });
+
   it('omits receiverLog when hookgate did not start the receiver', () => {
     const out = JSON.parse(resultsJson(run(allStatuses, false))) as Record<string, unknown>;
     expect(Object.keys(out)).not.toContain('receiverLog');

@@ -94,7 +94,8 @@ describe('summaryMarkdown', () => {
     expect(block).toContain(`- **Fix:** ${fix}`);
     expect(fix).toContain("express.raw({ type: 'application/json' })");
     expect(block).toContain('rerun with `--seed 1234`');
-    expect(block).toContain('hookgate check --provider dimmy --url http://127.0.0.1:40123/webhooks/dimmy --only signature.raw-body --seed 1234');
+    // hookgate started the receiver: the rerun starts it again, and needs no secret.
+    expect(block).toContain("`hookgate check --provider dimmy --start 'node examples/receivers/svix-stringify.mjs' --url http://127.0.0.1:40123/webhooks/dimmy --only signature.raw-body --seed 1234`");
     const repro = fences(block).blocks.find((b) => b.includes('curl '));
     expect(repro).toBeDefined();
     expect(repro).toContain(run.checks[1]?.evidence[0]?.curl);
@@ -105,6 +106,31 @@ describe('summaryMarkdown', () => {
     const transport = md.slice(md.indexOf('#### 💥 `signature.missing-headers`'), md.indexOf('### Warnings'));
     expect(transport).toContain('- **Receiver answered:** transport error ECONNRESET: socket hang up');
     expect(transport).toContain('hookgate replay results.json#signature.missing-headers/1');
+  });
+
+  it('reproduction lines paste where check ran: --start and --url as typed, the report path from --out, --url on replay', () => {
+    const started = summaryMarkdown({ ...run, invocation: { url: 'http://127.0.0.1:0/webhooks/dimmy', out: './out/run 1/' } });
+    expect(started).toContain("`hookgate check --provider dimmy --start 'node examples/receivers/svix-stringify.mjs' --url http://127.0.0.1:0/webhooks/dimmy --only signature.raw-body --seed 1234 --out './out/run 1/'`");
+    expect(started).toContain("hookgate replay 'out/run 1/results.json'#signature.raw-body/1 --url http://127.0.0.1:40123/webhooks/dimmy  # shrunk counterexample");
+    expect(started).not.toContain('HOOKGATE_SECRET=<');
+
+    const { receiverLog: _, ...notStarted } = run;
+    const byUrl = summaryMarkdown({ ...notStarted, invocation: { url: 'http://127.0.0.1:40123/webhooks/dimmy', out: './hookgate-report' } });
+    expect(byUrl).toContain('`HOOKGATE_SECRET=<your secret> hookgate check --provider dimmy --url http://127.0.0.1:40123/webhooks/dimmy --only signature.raw-body --seed 1234`');
+    expect(byUrl).toContain('hookgate replay hookgate-report/results.json#signature.raw-body/1  # shrunk');
+    expect(byUrl).not.toContain('--url http://127.0.0.1:40123/webhooks/dimmy  #');
+  });
+
+  it('says what the receiver said, as inert code', () => {
+    const checks = sampleChecks(HOSTILE).map((c) => (c.id === 'signature.raw-body' ? { ...c, receiverSaid: { lines: [HOSTILE], telling: `Error: ${HOSTILE}` } } : c));
+    const out = summaryMarkdown(sampleRun(HOSTILE, { checks }));
+    const block = out.slice(out.indexOf('#### ❌ `signature.raw-body`'), out.indexOf('#### 💥 `signature.missing-headers`'));
+    const said = block.split('\n').find((l) => l.startsWith('- **Receiver said:** '));
+    expect(said).toBeDefined();
+    // One line, in a code span longer than any backtick run inside: nothing in it is live Markdown or HTML.
+    expect(said).toMatch(/^- \*\*Receiver said:\*\* ````Error: <img src=x .* ↵ ## heading ↵ ``` ↵ @octocat .*````$/);
+    expect(out.indexOf('- **Receiver said:**')).toBeGreaterThan(out.indexOf('- **Receiver answered:**'));
+    expect(summaryMarkdown(sampleRun(HOSTILE))).not.toContain('Receiver said');
   });
 
   it('keeps receiver text inert: no raw HTML, no links or mentions, table rows intact, fences unbroken', () => {

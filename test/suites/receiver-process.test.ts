@@ -81,6 +81,49 @@ describe('startReceiver', () => {
     expect(await refuses(port)).toBe(true);
   });
 
+  it('keeps its output as timed lines (split writes joined, CRLF and unterminated lines handled, bounded) and sets PYTHONUNBUFFERED', async () => {
+    const port = await freePort();
+    // Only double quotes inside (single-quoted sh argument). Each request logs; "/split" writes one line in two chunks.
+    const server =
+      'const http=require("http");' +
+      'http.createServer((q,s)=>{' +
+      'if(q.url==="/split"){process.stderr.write("half of ");setTimeout(()=>{process.stderr.write("a line\\r\\nnext");s.end()},30);return}' +
+      'if(q.url==="/many"){for(let i=0;i<50;i++)console.log("n"+i);return s.end()}' +
+      'console.error("unbuffered="+process.env.PYTHONUNBUFFERED);s.end()})' +
+      '.listen(+process.env.PORT,"127.0.0.1",()=>console.log("up"))';
+    const rp = await startReceiver({ command: `node -e '${server}'`, env: { PORT: String(port) }, port, readyTimeoutMs: 5_000, maxLines: 20 });
+    let t0 = 0;
+    let splitDone = 0;
+    try {
+      await until(() => rp.lines.length > 0);
+      t0 = Date.now();
+      await fetchText(`http://127.0.0.1:${port}/x`);
+      await fetchText(`http://127.0.0.1:${port}/split`);
+      splitDone = Date.now(); // the answer follows the second chunk by 0 ms, the first by 30 ms
+      await until(() => rp.lines.some((l) => l.text === 'half of a line'));
+    } finally {
+      await rp.stop();
+    }
+    const stderr = rp.lines.filter((l) => l.stream === 'stderr');
+    // "next" had no newline when the receiver stopped: flushed as a last line.
+    expect(stderr.map((l) => l.text)).toEqual(['unbuffered=1', 'half of a line', 'next']);
+    expect(rp.lines[0]).toMatchObject({ stream: 'stdout', text: 'up' });
+    for (const l of stderr) expect(l.at).toBeGreaterThanOrEqual(t0);
+    // A split line is stamped with its first chunk, so it falls inside the request that caused it.
+    expect(stderr[1]!.at).toBeLessThan(splitDone - 10);
+
+    const port2 = await freePort();
+    const rp2 = await startReceiver({ command: `node -e '${server}'`, env: { PORT: String(port2) }, port: port2, readyTimeoutMs: 5_000, maxLines: 20 });
+    try {
+      await fetchText(`http://127.0.0.1:${port2}/many`);
+      await until(() => rp2.lines.some((l) => l.text === 'n49'));
+    } finally {
+      await rp2.stop();
+    }
+    expect(rp2.lines).toHaveLength(20);
+    expect(rp2.lines.at(-1)!.text).toBe('n49');
+  });
+
   it('falls back to a TCP connect on the port without readyUrl', async () => {
     const port = await freePort();
     const rp = await startReceiver({ command: `node -e '${SERVER}'`, env: { PORT: String(port) }, port, readyTimeoutMs: 5_000 });
