@@ -1,0 +1,109 @@
+/*
+ * The load suite's shared shapes (SPEC "Load"). Time is milliseconds from
+ * `performance.now()` (fractional, sub-microsecond) everywhere inside the engine;
+ * latencies enter histograms as integer microseconds.
+ */
+
+/** How a request ended, as the aggregate counts it. */
+export type ErrorKind = 'reset' | 'refused' | 'closed' | 'parse' | 'other';
+
+export type RequestOutcome =
+  | { kind: 'response'; status: number }
+  | { kind: 'timeout' }
+  | { kind: 'error'; error: ErrorKind; message?: string };
+
+/** One finished request, as the aggregate folds it. */
+export interface Sample {
+  /** When the request was due (open model: start + i/R; closed model: when it was sent). Latency runs from here. */
+  dueMs: number;
+  /** When it ended: the last byte of the answer, the timeout, or the error. */
+  endMs: number;
+  outcome: RequestOutcome;
+  /** A redelivery of a message already answered (same id, new timestamp and signature). */
+  duplicate: boolean;
+}
+
+/** One fixed histogram configuration for every histogram of a run, so shards and seconds merge exactly. */
+export interface HistogramConfig {
+  lowestDiscernibleValue: number;
+  highestTrackableValue: number;
+  numberOfSignificantValueDigits: 1 | 2 | 3 | 4 | 5;
+}
+
+/** Microseconds from 1 µs to 1 hour at 3 significant digits: every latency a request can have under a ≤ 1-day timeout cap is clamped to the top. */
+export const HISTOGRAM_CONFIG: HistogramConfig = { lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 };
+
+export interface LatencyFigures {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface ErrorCounts {
+  reset: number;
+  refused: number;
+  closed: number;
+  parse: number;
+  other: number;
+}
+
+/** One second of the run (after warmup): its counts and its own encoded histogram. */
+export interface TimelineSecond {
+  /** Seconds since the measured part of the run began. */
+  t: number;
+  requests: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Latencies of the requests that ended in this second (µs), compressed base64 (HdrHistogram V2). */
+  histogram: string;
+}
+
+export interface ThresholdResult {
+  expr: string;
+  /** The measured value, in the unit the expression used (ms, %, count, req/s). */
+  actual: number;
+  pass: boolean;
+}
+
+/** What `load.json` serialises (SPEC "Load"). */
+export interface LoadResults {
+  schemaVersion: 1;
+  tool: { name: 'hookgate'; version: string };
+  provider: string;
+  target: string;
+  startedAt: string;
+  model: { kind: 'closed'; connections: number } | { kind: 'open'; rate: number; maxInflight: number };
+  /** The measured part: duration excludes warmup and the drain. */
+  durationMs: number;
+  warmupMs: number;
+  requests: number;
+  throughputPerSec: number;
+  latencyMs: LatencyFigures;
+  statusCodes: Record<string, number>;
+  ok2xx: number;
+  errors: number;
+  errorKinds: ErrorCounts;
+  timeouts: number;
+  missedStarts: number;
+  duplicatesSent: number;
+  /** Duplicates the receiver processed (from `--effects-url`), when observable. */
+  duplicatesProcessed?: number;
+  largeSent: number;
+  /** Requests still in flight at the end, drained up to the timeout and counted above. */
+  drained: number;
+  /** The generator's own load: event-loop utilisation per thread (0..1). */
+  generatorCpu: { elu: number[]; max: number };
+  valid: boolean;
+  invalidReason?: string;
+  thresholds: ThresholdResult[];
+  histogramConfig: HistogramConfig;
+  /** The whole measured run's latencies (µs), compressed base64. */
+  histogram: string;
+  timeline: TimelineSecond[];
+  interrupted: boolean;
+}
