@@ -89,7 +89,7 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
   const secret = checkSecret(profile, o.secret, Boolean(o.start), io);
   const seed = o.seed ?? randomInt(0, 2 ** 31 - 1);
   const startedAt = new Date();
-  io.err(`hookgate check: ${profile.displayName} → ${url.href}  (${checks.length} checks, ${o.runs} runs each, seed ${seed}, secret ${secret.shown})\n`);
+  io.err(`hookgate check: ${profile.displayName} → ${url.href}  (${checks.length} check${checks.length === 1 ? "" : "s"}, ${o.runs} run${o.runs === 1 ? "" : "s"} each, seed ${seed}, secret ${secret.shown})\n`);
 
   const abort = new AbortController();
   const onSigint = () => abort.abort();

@@ -3,6 +3,7 @@ import type { CheckResult, RunResults } from '../suites/types.js';
 import type { Io } from './io.js';
 import { printable } from './printable.js';
 import { cut, replayCommand, rerunCommand, showInvisible } from '../reports/report-text.js';
+import { countedSkips, unverifiedNotes } from '../reports/unverified.js';
 
 const MARK: Record<CheckResult['status'], string> = { pass: '✓', fail: '✗', warn: '!', skip: '-', error: 'E' };
 
@@ -53,6 +54,11 @@ export function verdictText(r: RunResults, outDir: string, opts: TextOptions = {
   const lines = [
     `${paint(style, word, opts.color)}  ${r.provider} ${r.target}  —  ${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored  (${(r.durationMs / 1000).toFixed(1)} s, seed ${r.seed}${r.interrupted ? ', INTERRUPTED' : ''})`,
   ];
+  // The gate's reason when it is not the list of failures below: nothing judged, or skips counted by --strict.
+  const skipsCounted = countedSkips(r);
+  if (skipsCounted.length) lines.push(`  why: ${printable(s.verdictReason)}`);
+  for (const c of skipsCounted) lines.push(`  ${paint('gray', '-', opts.color)} ${c.id}: skipped (${s.strict ? 'counts as failed with --strict' : 'nothing could be judged'}): ${printable(c.message)}`);
+  for (const note of unverifiedNotes(r)) lines.push(`  ${paint('yellow', '!', opts.color)} ${note}`);
   const item = (c: CheckResult, mark: string) => {
     lines.push(`  ${mark} ${c.id}: ${printable(c.message)}`);
     if (c.receiverSaid) lines.push(`    receiver said: ${said(c.receiverSaid.telling)}`);

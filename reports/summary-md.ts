@@ -1,6 +1,7 @@
 import type { CheckResult, Evidence, RunResults } from '../suites/types.js';
 import { replayRef } from './junit.js';
 import { fixFor } from './fixes.js';
+import { unverifiedNotes } from './unverified.js';
 import { frameworkOfRun } from './framework.js';
 import { mdCode, mdFence, mdText } from './md-escape.js';
 import { answerOf, countedSkipNote, countsLine, CURL_INLINE_MAX, cut, describeValue, duration, groupChecks, replayCommand, rerunCommand, STATUS_ICON, statusLabel } from './report-text.js';
@@ -35,6 +36,9 @@ const SAID_MAX = 300;
 export function summaryMarkdown(r: RunResults, opts: SummaryMdOptions = {}): string {
   const groups = groupChecks(r.checks);
   const head = [verdictLine(r), `**Why:** ${mdText(r.summary.verdictReason)}`];
+  // What could not be judged is part of the verdict, in plain words, right under it.
+  const notes = unverifiedNotes(r);
+  if (notes.length) head.push(['> [!WARNING]', ...notes.map((n) => `> ${mdText(n)}`)].join('\n'));
   if (r.interrupted) head.push('> [!WARNING]\n> The run was interrupted: these results are partial.');
 
   const tail = fitTail([tableSection(r), skippedSection(groups.skipped), footer(r, opts)].filter(Boolean), MAX_BYTES / 2);

@@ -184,6 +184,7 @@ describe('hookgate check --strict', () => {
     const dir = tmp();
     const res = await cli(['check', '--provider', 'omnisales', '--url', r.url, '--only', 'dedup.redelivery', '--settle-ms', '100'], { env: { HOOKGATE_SECRET: omniSecret }, cwd: dir });
     expect(res.code).toBe(1);
+    expect(res.stderr).toContain('(1 check, 50 runs each,');
     const results = JSON.parse(readFileSync(join(dir, 'hookgate-report', 'results.json'), 'utf8'));
     expect(results.summary.verdictReason).toMatch(/none of the 1 applicable MUST check could be judged/);
     expect(results.checks[0]).toMatchObject({ status: 'skip', skipKind: 'not-observable', countsAgainstVerdict: true });
@@ -196,5 +197,23 @@ describe('hookgate check --strict', () => {
     const res = await cli(['check', '--provider', 'omnisales', '--url', r.url, '--only', 'signature.multiple-signatures'], { env: { HOOKGATE_SECRET: omniSecret }, cwd: tmp() });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('nothing to check');
+  });
+});
+
+describe('what could not be judged is loud', () => {
+  it('says "deduplication not verified" in plain words with the fix, in the terminal and summary.md; --strict names the skipped MUST checks', async () => {
+    const omniSecret = 'whsec_' + 'ab12'.repeat(12);
+    const r = await startExample('omnisales-no-dedup-no-effects.mjs', omniSecret, '/webhooks/omni');
+    open.push(r);
+    const dir = tmp();
+    const args = ['check', '--provider', 'omnisales', '--url', r.url, '--only', 'signature.valid,dedup.', '--settle-ms', '100'];
+    const lax = await cli(args, { env: { HOOKGATE_SECRET: omniSecret }, cwd: dir });
+    expect(lax.code).toBe(0);
+    expect(lax.stdout).toContain('deduplication not verified: hookgate cannot see whether your receiver processes a message (dedup.redelivery, dedup.distinct-events skipped). Fix: add a 5-line test hook and pass --effects-url');
+    expect(readFileSync(join(dir, 'hookgate-report', 'summary.md'), 'utf8')).toContain('> deduplication not verified');
+    const strict = await cli([...args, '--strict'], { env: { HOOKGATE_SECRET: omniSecret }, cwd: tmp() });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/why: 2 MUST checks skipped under --strict: dedup.redelivery, dedup.distinct-events/);
+    expect(strict.stdout).toMatch(/- dedup.redelivery: skipped \(counts as failed with --strict\)/);
   });
 });
