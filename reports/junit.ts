@@ -243,3 +243,6 @@ function seconds(msValue: number): string {
 function ms(value: number): string {
   return `${Math.round(value)} ms`;
 }
+
+// Shared with reports/load-junit.ts, so both reports escape and indent the same way.
+export { el, render, type XmlNode };

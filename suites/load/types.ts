@@ -68,6 +68,8 @@ export interface ThresholdResult {
   /** The measured value, in the unit the expression used (ms, %, count, req/s). */
   actual: number;
   pass: boolean;
+  /** Why the figure could not be judged (e.g. not observable without `--effects-url`), so a failure is never unexplained. */
+  note?: string;
 }
 
 /** What `load.json` serialises (SPEC "Load"). */
