@@ -52,6 +52,28 @@ export const SERVE_OPTIONS: OptSpec[] = [
   { key: 'maxAttempts', type: 'int', min: 1, max: 100 },
 ];
 
+export const LOAD_OPTIONS: OptSpec[] = [
+  ...target,
+  { key: 'duration', type: 'number', min: 0.1, max: 86_400, default: 10 },
+  { key: 'warmup', type: 'number', min: 0, max: 3_600, default: 0 },
+  { key: 'connections', type: 'int', min: 1, max: 10_000, default: 10 },
+  { key: 'rate', type: 'number', min: 0.1, max: 1_000_000 },
+  { key: 'maxInflight', type: 'int', min: 1, max: 100_000, default: 1_000 },
+  { key: 'duplicates', type: 'number', min: 0, max: 1, default: 0 },
+  { key: 'large', type: 'number', min: 0, max: 1, default: 0 },
+  { key: 'largeSize', type: 'int', min: 1, max: 256 * 1024 * 1024 },
+  { key: 'header', type: 'multi', default: [] },
+  { key: 'threshold', type: 'multi', default: [] },
+  { key: 'allowInvalid', type: 'bool', default: false },
+  { key: 'effectsUrl', type: 'string' },
+  { key: 'settleMs', type: 'int', min: 0, max: 60_000, default: 500 },
+  { key: 'events', type: 'list' },
+  { key: 'seed', type: 'int', min: 0 },
+  { key: 'workers', type: 'int', min: 1, max: 64, default: 1 },
+  { key: 'timeout', type: 'number', min: 0.001, max: 86_400 },
+  { key: 'out', type: 'string', default: './hookgate-load' },
+];
+
 export const REPLAY_OPTIONS: OptSpec[] = [
   { key: 'secret', type: 'string' },
   { key: 'url', type: 'string' },
@@ -59,5 +81,5 @@ export const REPLAY_OPTIONS: OptSpec[] = [
 
 /** Every key hookgate.config.json may hold (the union over commands); unknown ones are an error. */
 export function knownConfigKeys(): string[] {
-  return [...new Set([...EVENTS_OPTIONS, ...SEND_OPTIONS, ...CHECK_OPTIONS, ...REPLAY_OPTIONS, ...SERVE_OPTIONS].map((s) => s.key))];
+  return [...new Set([...EVENTS_OPTIONS, ...SEND_OPTIONS, ...CHECK_OPTIONS, ...LOAD_OPTIONS, ...REPLAY_OPTIONS, ...SERVE_OPTIONS].map((s) => s.key))];
 }

@@ -9,7 +9,8 @@ import { nearest } from '../fixtures/nearest.js';
  * directory, then the built-in default. Commander only parses flags (no defaults
  * of its own) so that "not given" can fall through to the next source.
  */
-export type OptType = 'string' | 'int' | 'number' | 'bool' | 'list';
+/** `list` is comma-separated; `multi` is a repeatable flag whose values may hold commas (`--header`, `--threshold`): one per line in the environment. */
+export type OptType = 'string' | 'int' | 'number' | 'bool' | 'list' | 'multi';
 
 export interface OptSpec {
   key: string;
@@ -76,6 +77,7 @@ function exampleValue(spec: OptSpec): string | number | boolean | string[] {
     case 'number':
       return typeof spec.default === 'number' ? spec.default : (spec.min ?? 0);
     case 'list':
+    case 'multi':
       return Array.isArray(spec.default) && spec.default.length ? spec.default : ['a', 'b'];
     case 'string':
       return typeof spec.default === 'string' ? spec.default : 'text';
@@ -117,6 +119,11 @@ function convert(spec: OptSpec, raw: unknown, source: string): unknown {
     case 'list': {
       const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : null;
       if (!list) throw bad('a comma-separated list');
+      return list.map((s) => s.trim()).filter(Boolean);
+    }
+    case 'multi': {
+      const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split('\n') : null;
+      if (!list) throw bad('a list of values');
       return list.map((s) => s.trim()).filter(Boolean);
     }
     case 'string': {

@@ -6,6 +6,7 @@ import { registerSend } from './send-command.js';
 import { registerCheck } from './check-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerServe } from './serve-command.js';
+import { registerLoad } from './load-command.js';
 import { TOOL_VERSION } from './version.js';
 import { nearest } from '../fixtures/nearest.js';
 
@@ -34,6 +35,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerCheck(program, io, setCode);
   registerReplay(program, io, setCode);
   registerServe(program, io, setCode);
+  registerLoad(program, io, setCode);
   // Commander's own error text is re-worded below into one error line and one hint line;
   // remember which command complained so the hint can point at its --help.
   let failed: Command = program;

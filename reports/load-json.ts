@@ -26,7 +26,7 @@ export function loadJson(r: LoadResults): string {
     statusCodes: byStatus(r.statusCodes),
     ok2xx: r.ok2xx,
     errors: r.errors,
-    errorKinds: { reset: r.errorKinds.reset, refused: r.errorKinds.refused, closed: r.errorKinds.closed, parse: r.errorKinds.parse, other: r.errorKinds.other },
+    errorKinds: { non2xx: r.errorKinds.non2xx, reset: r.errorKinds.reset, refused: r.errorKinds.refused, closed: r.errorKinds.closed, parse: r.errorKinds.parse, other: r.errorKinds.other },
     timeouts: r.timeouts,
     missedStarts: r.missedStarts,
     duplicatesSent: r.duplicatesSent,

@@ -48,7 +48,7 @@ export interface Aggregate {
   partial(): PartialAggregate;
 }
 
-const noErrors = (): ErrorCounts => ({ reset: 0, refused: 0, closed: 0, parse: 0, other: 0 });
+const noErrors = (): ErrorCounts => ({ non2xx: 0, reset: 0, refused: 0, closed: 0, parse: 0, other: 0 });
 
 /**
  * Folds samples whose due time falls in [measureStartMs, measureEndMs) into the figures;
@@ -89,7 +89,13 @@ export function createAggregate(measureStartMs: number, config: HistogramConfig 
         if (o.status >= 200 && o.status < 300) {
           p.ok2xx++;
           sec.counts.ok2xx++;
-        } else sec.counts.non2xx++;
+        } else {
+          // A non-2xx answer is a failed delivery for the provider: it counts as an error.
+          sec.counts.non2xx++;
+          sec.counts.errors++;
+          p.errors++;
+          p.errorKinds.non2xx++;
+        }
       } else if (o.kind === 'timeout') {
         p.timeouts++;
         sec.counts.timeouts++;

@@ -36,7 +36,8 @@ export function dueAt(s: OpenSchedule, i: number): number {
 /** How many requests the whole schedule has: those due before its end. */
 export function scheduleLength(s: OpenSchedule): number {
   const span = s.endMs - s.startMs - (s.offsetMs ?? 0);
-  return span <= 0 ? 0 : Math.ceil((span * s.rate) / 1000);
+  // The tolerance keeps float noise in the span (start + d − start ≠ d) from adding a request.
+  return span <= 0 ? 0 : Math.ceil((span * s.rate) / 1000 - 1e-6);
 }
 
 /** How many requests are due by `nowMs` (indexes 0..n−1), bounded by the schedule's end. */

@@ -230,21 +230,9 @@ export function judgeThreshold(t: Threshold, f: ThresholdFigures): ThresholdResu
     case 'timeouts': {
       const count = f[t.metric];
       const actual = t.unit === '%' ? tidy((count * 100) / f.requests) : count;
-      return result(actual, t.metric === 'errors' ? non2xxNote(f) : undefined);
+      return result(actual);
     }
   }
-}
-
-/**
- * `errors` are transport failures (reset, refused, closed, parse); a receiver that answers
- * 503 is not one. Say so next to an errors threshold, so a gate that held does not read as
- * "every request succeeded" when the status codes say otherwise.
- */
-function non2xxNote(f: ThresholdFigures): string | undefined {
-  if (f.ok2xx === undefined) return undefined;
-  const non2xx = f.requests - f.ok2xx - f.errors - f.timeouts;
-  if (non2xx <= 0) return undefined;
-  return `${non2xx} non-2xx ${non2xx === 1 ? 'answer is' : 'answers are'} not counted as errors (errors are transport failures; see status codes)`;
 }
 
 export function compare(actual: number, op: ThresholdOp, value: number): boolean {

@@ -42,7 +42,9 @@ export interface LatencyFigures {
   mean: number;
 }
 
+/** Failed requests other than timeouts, by kind: a non-2xx answer, or a transport failure. */
 export interface ErrorCounts {
+  non2xx: number;
   reset: number;
   refused: number;
   closed: number;
@@ -57,6 +59,7 @@ export interface TimelineSecond {
   requests: number;
   ok2xx: number;
   non2xx: number;
+  /** Failed requests other than timeouts: non-2xx answers and transport failures. */
   errors: number;
   timeouts: number;
   /** Latencies of the requests that ended in this second (µs), compressed base64 (HdrHistogram V2). */
@@ -88,6 +91,10 @@ export interface LoadResults {
   latencyMs: LatencyFigures;
   statusCodes: Record<string, number>;
   ok2xx: number;
+  /**
+   * Failed deliveries other than timeouts: a non-2xx answer (the provider retries it) or a
+   * transport failure; `errorKinds` splits them. So `errors<0.1%` gates what a provider sees.
+   */
   errors: number;
   errorKinds: ErrorCounts;
   timeouts: number;

@@ -18,6 +18,10 @@ describe('open-model pacer', () => {
     expect(dueAt(s, 1)).toBe(1005);
     expect(dueAt(s, 199)).toBe(1995);
     expect(scheduleLength(s)).toBe(200);
+    // Float noise in the span never adds a request.
+    const t0 = 4718.123456789;
+    expect(scheduleLength({ rate: 200, startMs: t0, endMs: t0 + 500, maxInflight: 1 })).toBe(100);
+    expect(scheduleLength({ rate: 3, startMs: 0.1, endMs: 0.1 + 1000, maxInflight: 1 })).toBe(3);
   });
 
   it('starts late requests with their own due times, and never more than the schedule holds', () => {
@@ -88,10 +92,10 @@ describe('aggregate', () => {
     agg.add({ dueMs: 2000, endMs: 22000, outcome: { kind: 'timeout' }, duplicate: true });
     agg.add({ dueMs: 2500, endMs: 2501, outcome: { kind: 'error', error: 'reset' }, duplicate: false });
     const p = agg.partial();
-    expect(p).toMatchObject({ requests: 4, ok2xx: 1, timeouts: 1, errors: 1, duplicatesSent: 1, warmupRequests: 1, statusCodes: { 200: 1, 503: 1 } });
-    expect(p.errorKinds.reset).toBe(1);
+    expect(p).toMatchObject({ requests: 4, ok2xx: 1, timeouts: 1, errors: 2, duplicatesSent: 1, warmupRequests: 1, statusCodes: { 200: 1, 503: 1 } });
+    expect(p.errorKinds).toEqual({ non2xx: 1, reset: 1, refused: 0, closed: 0, parse: 0, other: 0 });
     expect(p.timeline.map(({ histogram: _h, ...c }) => c)).toEqual([
-      { t: 0, requests: 2, ok2xx: 1, non2xx: 1, errors: 0, timeouts: 0 },
+      { t: 0, requests: 2, ok2xx: 1, non2xx: 1, errors: 1, timeouts: 0 },
       { t: 1, requests: 2, ok2xx: 0, non2xx: 0, errors: 1, timeouts: 1 },
     ]);
     // A timeout enters the histogram at its elapsed time.

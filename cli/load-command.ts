@@ -1,0 +1,163 @@
+import { randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { Io } from './io.js';
+import { LOAD_OPTIONS } from './option-specs.js';
+import { requireProvider, requireUrl, resolveFor } from './context.js';
+import { prepareOutDir } from './report-files.js';
+import { maskSecret } from './mask.js';
+import { colorEnabled } from './progress.js';
+import { loadProgressLine, loadTable } from './load-text.js';
+import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
+import { resolveEvent } from '../fixtures/index.js';
+import { schemeFor, type HeaderStyle } from '../mock-provider/signing/index.js';
+import { parseThreshold } from '../suites/load/thresholds.js';
+import { runLoad } from '../suites/load/run-load.js';
+import { loadVerdict } from '../suites/load/verdict.js';
+import type { LoadModel } from '../suites/load/generator.js';
+import { loadJson } from '../reports/load-json.js';
+import { loadSummaryMd } from '../reports/load-summary-md.js';
+import { loadJunitXml } from '../reports/load-junit.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface LoadOpts {
+  provider?: string;
+  url?: string;
+  secret?: string;
+  headerStyle: HeaderStyle;
+  duration: number;
+  warmup: number;
+  connections: number;
+  rate?: number;
+  maxInflight: number;
+  duplicates: number;
+  large: number;
+  largeSize?: number;
+  header: string[];
+  threshold: string[];
+  allowInvalid: boolean;
+  effectsUrl?: string;
+  settleMs: number;
+  events?: string[];
+  seed?: number;
+  workers: number;
+  timeout?: number;
+  out: string;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function registerLoad(program: Command, io: Io, setCode: (c: number) => void): void {
+  program
+    .command('load')
+    .description('send correctly signed, unique, realistic webhook traffic at a receiver; measure throughput and latency; gate on thresholds')
+    .option('--provider <name>', 'optipick | dimmy | omnisales')
+    .option('--url <url>', "the receiver's webhook URL")
+    .option('--secret <secret>', 'the secret the receiver verifies with (prefer HOOKGATE_SECRET)')
+    .option('--header-style <style>', 'svix (svix-* headers) | standard (webhook-* headers)')
+    .option('--duration <seconds>', 'how long to measure (default 10)')
+    .option('--warmup <seconds>', 'load sent before measuring, excluded from the figures (default 0)')
+    .option('--connections <n>', 'closed model: connections, each sending as soon as its previous answer arrived (default 10)')
+    .option('--rate <r>', 'open model: requests per second, request i due at start + i/R (latency from the due time)')
+    .option('--max-inflight <n>', 'open model: most requests in flight; a start beyond it is dropped and counted (default 1000)')
+    .option('--duplicates <fraction>', 'share of requests that redeliver a message already answered (same id, new timestamp and signature)')
+    .option('--large <fraction>', 'share of requests with a large payload')
+    .option('--large-size <bytes>', 'size of the large payloads (default: Dimmy 1 MiB, others 256 KiB)')
+    .option('--header <K:V>', 'extra request header, repeatable (for a gateway in front of the receiver); its value is never printed', collect)
+    .option('--threshold <expr>', 'gate, repeatable: p99<250ms, p50<=20ms, errors<0.1%, timeouts==0, rps>=2000, duplicatesProcessed==0', collect)
+    .option('--allow-invalid', 'judge the thresholds even when the generator, not the receiver, was the bottleneck')
+    .option('--effects-url <url>', "the receiver's test hook (GET → JSON array of processed dedup keys): counts duplicatesProcessed")
+    .option('--settle-ms <n>', 'with --effects-url: wait this long for asynchronous processing before counting (default 500)')
+    .option('--events <types>', 'the event types to send (default: the whole catalog)')
+    .option('--seed <n>', 'fixes the payload pool and which requests are duplicates or large')
+    .option('--workers <n>', 'generator threads; their figures merge exactly (default 1)')
+    .option('--timeout <seconds>', "per-request timeout (default the provider's: 20 s Svix, 30 s OmniSales)")
+    .option('--out <dir>', 'report folder (default ./hookgate-load)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every threshold held (or none given), 1 a threshold failed, the receiver refused the first requests, or the generator was the bottleneck with thresholds (see --allow-invalid), 2 usage error, 3 receiver unreachable, 130 interrupted.\n\nExamples:\n  $ HOOKGATE_SECRET=whsec_… hookgate load --provider optipick --url http://127.0.0.1:3000/webhook --connections 20 --duration 30\n  $ hookgate load --provider omnisales --url http://127.0.0.1:3000/webhooks/omni --rate 500 --duplicates 0.1 --threshold "p99<250ms" --threshold "errors<0.1%"\n',
+    )
+    .action(async (flags: Record<string, unknown>) => setCode(await runLoadCommand(resolveFor<LoadOpts>(LOAD_OPTIONS, flags, io), io)));
+}
+
+function parseHeaders(raw: string[]): Array<[string, string]> {
+  return raw.map((h) => {
+    const at = h.indexOf(':');
+    const name = at > 0 ? h.slice(0, at).trim() : '';
+    if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new HookgateError('BAD_OPTION', `--header "${h.slice(0, Math.max(0, at)) || h.slice(0, 20)}…" is not NAME:VALUE`, 'e.g. --header "X-Gateway-Key: $KEY" (the value is sent, never printed)');
+    }
+    return [name, h.slice(at + 1).trim()];
+  });
+}
+
+export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
+  const profile = requireProvider(o.provider);
+  const url = requireUrl(o.url);
+  if (o.effectsUrl) requireUrl(o.effectsUrl, '--effects-url');
+  if (!o.secret) throw new HookgateError('BAD_SECRET', 'no secret given: load must sign with the secret your receiver verifies with', 'set HOOKGATE_SECRET (or pass --secret)');
+  schemeFor(profile).validateSecret(o.secret, profile.displayName);
+  for (const e of o.events ?? []) resolveEvent(profile, e);
+  const thresholds = o.threshold.map(parseThreshold);
+  const headers = parseHeaders(o.header);
+  const outDir = prepareOutDir(o.out, io.cwd);
+  const seed = o.seed ?? randomInt(0, 2 ** 31 - 1);
+  const model: LoadModel = o.rate !== undefined ? { kind: 'open', rate: o.rate, maxInflight: o.maxInflight } : { kind: 'closed', connections: o.connections };
+  const timeoutMs = Math.round((o.timeout ?? profile.timeoutMs / 1000) * 1000);
+  const shape = model.kind === 'open' ? `open model, ${o.rate}/s, at most ${o.maxInflight} in flight` : `closed model, ${o.connections} connection${o.connections === 1 ? '' : 's'}`;
+  const extras = [
+    o.duplicates ? `${o.duplicates * 100}% duplicates` : '',
+    o.large ? `${o.large * 100}% large` : '',
+    headers.length ? `headers ${headers.map(([k]) => k).join(', ')} (values hidden)` : '',
+    o.workers > 1 ? `${o.workers} workers` : '',
+  ].filter(Boolean);
+  io.err(`hookgate load: ${profile.displayName} → ${url.href}  (${shape}, ${o.duration} s${o.warmup ? ` + ${o.warmup} s warmup` : ''}, seed ${seed}, secret ${maskSecret(o.secret)}${extras.length ? ', ' + extras.join(', ') : ''})\n`);
+
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const color = colorEnabled(io);
+  let lastLine = '';
+  try {
+    const results = await runLoad({
+      provider: profile.name,
+      providerDisplayName: profile.displayName,
+      url,
+      secret: o.secret,
+      headerStyle: o.headerStyle,
+      events: o.events,
+      seed,
+      model,
+      durationMs: Math.round(o.duration * 1000),
+      warmupMs: Math.round(o.warmup * 1000),
+      timeoutMs,
+      duplicates: o.duplicates,
+      large: o.large,
+      largeSize: o.largeSize,
+      headers,
+      thresholds,
+      effectsUrl: o.effectsUrl,
+      settleMs: o.settleMs,
+      workers: o.workers,
+      toolVersion: TOOL_VERSION,
+      signal: abort.signal,
+      onTick(t) {
+        lastLine = loadProgressLine(t);
+        // On a terminal the line rewrites itself; in CI logs it is one line per second.
+        io.err(io.isTTY ? `\r\x1b[2K${lastLine}` : `${lastLine}\n`);
+      },
+    });
+    if (io.isTTY && lastLine) io.err('\n');
+    const verdict = loadVerdict(results, { allowInvalid: o.allowInvalid });
+    writeFileSync(join(outDir, 'load.json'), loadJson(results));
+    writeFileSync(join(outDir, 'summary.md'), loadSummaryMd(results, { allowInvalid: o.allowInvalid }));
+    writeFileSync(join(outDir, 'junit.xml'), loadJunitXml(results, { allowInvalid: o.allowInvalid }));
+    io.out(loadTable(results, verdict, { color }));
+    io.out(`reports: ${outDir}/summary.md, load.json, junit.xml\n`);
+    if (results.interrupted) return EXIT.interrupted;
+    return verdict.exitCode;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
