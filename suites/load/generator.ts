@@ -136,6 +136,9 @@ export async function runGenerator(o: GeneratorOptions): Promise<GeneratorResult
   const stopped = () => o.signal?.aborted || performance.now() >= endMs;
   let missedStarts = 0;
 
+  // Every thread starts at the common start time (workers are spawned ahead of it).
+  while (performance.now() < o.startMs && !o.signal?.aborted) await sleep(Math.max(1, o.startMs - performance.now()));
+  takeEluStart();
   if (o.model.kind === 'closed') {
     // Each connection's loop: send, and on the answer send again until the window closes.
     const loop = () => {

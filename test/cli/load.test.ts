@@ -7,6 +7,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'svix';
 import { XMLValidator } from 'fast-xml-parser';
 import { cli } from '../helpers/cli.js';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
 import { listen, type Running } from '../helpers/receivers.js';
 import type { LoadResults } from '../../suites/load/types.js';
 
@@ -181,5 +183,21 @@ describe('hookgate load', () => {
       expect(text).not.toContain('sekrit-value-123');
       expect(text).not.toContain(SVIX.slice(6));
     }
+  });
+
+  it('--workers 2 (the built CLI: worker threads run dist): the workers\' schedules interleave into one stream and their figures merge', async () => {
+    const { r, seen } = await svixReceiver();
+    const dir = tmp();
+    const bin = resolve(import.meta.dirname, '../../dist/cli/main.js');
+    const code = await new Promise<number>((done) => {
+      execFile(process.execPath, [bin, 'load', '--provider', 'optipick', '--url', r.url, '--duration', '1', '--rate', '200', '--workers', '2', '--duplicates', '0.1'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOOKGATE_SECRET: SVIX } }, (err) => done(err ? Number((err as { code?: number }).code ?? 1) : 0));
+    });
+    expect(code).toBe(0);
+    const out = results(dir);
+    expect(out.requests).toBe(200);
+    expect(out.generatorCpu.elu).toHaveLength(2);
+    expect(out.timeline.reduce((n, s) => n + s.requests, 0)).toBe(200);
+    expect(seen.refused).toBe(0);
+    expect(seen.ids.size).toBe(out.requests - out.duplicatesSent + 1);
   });
 });
