@@ -200,4 +200,30 @@ describe('hookgate load', () => {
     expect(seen.refused).toBe(0);
     expect(seen.ids.size).toBe(out.requests - out.duplicatesSent + 1);
   });
+
+  it('stops with exit 1 when most of the first second is refused, after the first request was accepted', async () => {
+    let n = 0;
+    const r = await listen((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(++n === 1 ? 200 : 429).end());
+    }, '/webhook');
+    open.push(r);
+    const res = await cli(['load', '--provider', 'optipick', '--url', r.url, '--duration', '5', '--rate', '50'], { env: { HOOKGATE_SECRET: SVIX }, cwd: tmp() });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/error: most requests of the first second were refused \(\d+× HTTP 429\)/);
+    // It stopped after the first second instead of measuring refusals for five.
+    expect(n).toBeLessThan(100);
+  });
+
+  it('--large mixes in large payloads of --large-size, correctly signed', async () => {
+    const { r, seen } = await svixReceiver();
+    const dir = tmp();
+    const res = await cli(['load', '--provider', 'dimmy', '--url', r.url, '--duration', '0.5', '--rate', '60', '--large', '0.3', '--large-size', '200000'], { env: { HOOKGATE_SECRET: SVIX }, cwd: dir });
+    expect(res.code, res.stderr).toBe(0);
+    const out = results(dir);
+    expect(out.largeSent).toBeGreaterThan(0);
+    // Every request, the large ones included, verified with the svix library.
+    expect(seen.refused).toBe(0);
+    expect(seen.total).toBe(out.requests + 1);
+  });
 });
