@@ -75,6 +75,28 @@ export interface ThresholdResult {
   note?: string;
 }
 
+/** One step of `--find-max`: the rate asked and what the receiver did at it. */
+export interface CurvePoint {
+  rate: number;
+  achieved: number;
+  p50: number;
+  p99: number;
+  /** Failed requests other than timeouts, as a share of requests (%). */
+  errorRate: number;
+  timeouts: number;
+  pass: boolean;
+  /** The generator, not the receiver, gave out at this step. */
+  valid: boolean;
+}
+
+export interface FindMaxResult {
+  /** The highest rate that held every threshold twice; null when even the start rate failed. */
+  maxRate: number | null;
+  /** Set when the search stopped because the generator gave out: the rate at which it did. */
+  generatorBoundAt?: number;
+  curve: CurvePoint[];
+}
+
 /** What `load.json` serialises (SPEC "Load"). */
 export interface LoadResults {
   schemaVersion: 1;
@@ -114,5 +136,9 @@ export interface LoadResults {
   /** The whole measured run's latencies (µs), compressed base64. */
   histogram: string;
   timeline: TimelineSecond[];
+  /** `--find-max`: the search, its curve and the rate found (the figures above are the last passing step's). */
+  findMax?: FindMaxResult;
+  /** `--shard K/N`: this run is shard K of N (thresholds recorded, judged only after `hookgate merge`). */
+  shard?: { k: number; n: number };
   interrupted: boolean;
 }
