@@ -8,12 +8,12 @@ import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { prepareOutDir } from './report-files.js';
 import { maskSecret } from './mask.js';
 import { colorEnabled } from './progress.js';
-import { loadProgressLine, loadTable } from './load-text.js';
+import { curveLine, findMaxText, loadProgressLine, loadTable } from './load-text.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { resolveEvent } from '../fixtures/index.js';
 import { schemeFor, type HeaderStyle } from '../mock-provider/signing/index.js';
 import { parseThreshold } from '../suites/load/thresholds.js';
-import { runLoad } from '../suites/load/run-load.js';
+import { runFindMax, runLoad } from '../suites/load/run-load.js';
 import { loadVerdict } from '../suites/load/verdict.js';
 import type { LoadModel } from '../suites/load/generator.js';
 import { loadJson } from '../reports/load-json.js';
@@ -44,6 +44,9 @@ export interface LoadOpts {
   workers: number;
   timeout?: number;
   out: string;
+  findMax: boolean;
+  startRate: number;
+  stepDuration: number;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -74,6 +77,9 @@ export function registerLoad(program: Command, io: Io, setCode: (c: number) => v
     .option('--workers <n>', 'generator threads; their figures merge exactly (default 1)')
     .option('--timeout <seconds>', "per-request timeout (default the provider's: 20 s Svix, 30 s OmniSales)")
     .option('--out <dir>', 'report folder (default ./hookgate-load)')
+    .option('--find-max', 'search for the highest open-model rate that holds every --threshold (doubling, then bisecting to 5%; a rate counts once it passed twice)')
+    .option('--start-rate <r>', 'with --find-max: the first rate tried (default 100/s)')
+    .option('--step-duration <seconds>', 'with --find-max: how long each step runs (default 10)')
     .addHelpText(
       'after',
       '\nExit codes: 0 every threshold held (or none given), 1 a threshold failed, the receiver refused the first requests, or the generator was the bottleneck with thresholds (see --allow-invalid), 2 usage error, 3 receiver unreachable, 130 interrupted.\n\nExamples:\n  $ HOOKGATE_SECRET=whsec_… hookgate load --provider optipick --url http://127.0.0.1:3000/webhook --connections 20 --duration 30\n  $ hookgate load --provider omnisales --url http://127.0.0.1:3000/webhooks/omni --rate 500 --duplicates 0.1 --threshold "p99<250ms" --threshold "errors<0.1%"\n',
@@ -100,12 +106,14 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
   schemeFor(profile).validateSecret(o.secret, profile.displayName);
   for (const e of o.events ?? []) resolveEvent(profile, e);
   const thresholds = o.threshold.map(parseThreshold);
+  if (o.findMax && thresholds.length === 0) throw new HookgateError('BAD_OPTION', '--find-max needs at least one --threshold: it searches for the highest rate that holds them', 'e.g. --find-max --threshold "p99<250ms" --threshold "errors<0.1%"');
+  if (o.findMax && o.rate !== undefined) throw new HookgateError('BAD_OPTION', '--find-max searches for the rate itself, so --rate cannot be given with it', 'drop --rate; --start-rate sets where the search begins (default 100/s)');
   const headers = parseHeaders(o.header);
   const outDir = prepareOutDir(o.out, io.cwd);
   const seed = o.seed ?? randomInt(0, 2 ** 31 - 1);
-  const model: LoadModel = o.rate !== undefined ? { kind: 'open', rate: o.rate, maxInflight: o.maxInflight } : { kind: 'closed', connections: o.connections };
+  const model: LoadModel = o.findMax ? { kind: 'open', rate: o.startRate, maxInflight: o.maxInflight } : o.rate !== undefined ? { kind: 'open', rate: o.rate, maxInflight: o.maxInflight } : { kind: 'closed', connections: o.connections };
   const timeoutMs = Math.round((o.timeout ?? profile.timeoutMs / 1000) * 1000);
-  const shape = model.kind === 'open' ? `open model, ${o.rate}/s, at most ${o.maxInflight} in flight` : `closed model, ${o.connections} connection${o.connections === 1 ? '' : 's'}`;
+  const shape = o.findMax ? `find-max from ${o.startRate}/s, ${o.stepDuration} s steps, at most ${o.maxInflight} in flight` : model.kind === 'open' ? `open model, ${o.rate}/s, at most ${o.maxInflight} in flight` : `closed model, ${o.connections} connection${o.connections === 1 ? '' : 's'}`;
   const extras = [
     o.duplicates ? `${o.duplicates * 100}% duplicates` : '',
     o.large ? `${o.large * 100}% large` : '',
@@ -120,7 +128,19 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
   const color = colorEnabled(io);
   let lastLine = '';
   try {
-    const results = await runLoad({
+    const run = o.findMax
+      ? (opts: Parameters<typeof runLoad>[0]) =>
+          runFindMax(opts, {
+            startRate: o.startRate,
+            stepMs: Math.round(o.stepDuration * 1000),
+            onStep(p) {
+              if (io.isTTY && lastLine) io.err('\r\x1b[2K');
+              lastLine = '';
+              io.err(`${curveLine(p)}\n`);
+            },
+          })
+      : runLoad;
+    const results = await run({
       provider: profile.name,
       providerDisplayName: profile.displayName,
       url,
@@ -154,8 +174,11 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
     writeFileSync(join(outDir, 'summary.md'), loadSummaryMd(results, { allowInvalid: o.allowInvalid }));
     writeFileSync(join(outDir, 'junit.xml'), loadJunitXml(results, { allowInvalid: o.allowInvalid }));
     io.out(loadTable(results, verdict, { color }));
+    if (results.findMax) io.out(findMaxText(results.findMax, o.startRate));
     io.out(`reports: ${outDir}/summary.md, load.json, junit.xml\n`);
     if (results.interrupted) return EXIT.interrupted;
+    // The search's question is "how much can it take?": no rate that held is a failed answer.
+    if (results.findMax && results.findMax.maxRate === null) return EXIT.failed;
     return verdict.exitCode;
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -1,7 +1,7 @@
 import { styleText } from 'node:util';
 import type { Tick } from '../suites/load/generator.js';
 import type { LoadVerdict } from '../suites/load/verdict.js';
-import type { LoadResults } from '../suites/load/types.js';
+import type { CurvePoint, FindMaxResult, LoadResults } from '../suites/load/types.js';
 
 /** The line `load` shows while it runs: elapsed, sent, req/s, p50/p99 and errors of the last second. */
 export function loadProgressLine(t: Tick): string {
@@ -35,4 +35,21 @@ export function loadTable(r: LoadResults, v: LoadVerdict, opts: { color?: boolea
   for (const t of r.thresholds) lines.push(row(t.pass ? paint('green', `✓ ${t.expr}`) : paint('red', `✗ ${t.expr}`), `actual ${Number.isNaN(t.actual) ? 'n/a' : t.actual}${t.note ? ` (${t.note})` : ''}`));
   const word = v.verdict === 'pass' ? paint(['bold', 'green'], 'PASS') : paint(['bold', 'red'], 'FAIL');
   return [`${word}  ${r.provider} ${r.target}  —  ${v.reason}`, ...lines].join('\n') + '\n';
+}
+
+/** One step of `--find-max`, as it finishes. */
+export function curveLine(p: CurvePoint): string {
+  const verdict = !p.valid ? 'generator-bound' : p.pass ? 'pass' : 'fail';
+  return `step ${String(p.rate).padStart(8)}/s → achieved ${p.achieved.toFixed(1)}/s  p50 ${p.p50} ms  p99 ${p.p99} ms  errors ${p.errorRate}%  timeouts ${p.timeouts}  ${verdict}`;
+}
+
+/** The search's answer, in words. */
+export function findMaxText(f: FindMaxResult, startRate: number): string {
+  const lines = [
+    f.maxRate !== null
+      ? `max rate: ${f.maxRate}/s held every threshold (measured twice; ${f.curve.length} steps)`
+      : `max rate: none — no rate held every threshold twice${f.curve[0] && !f.curve[0].pass ? ` (even ${startRate}/s failed: try a lower --start-rate)` : ''}`,
+  ];
+  if (f.generatorBoundAt !== undefined) lines.push(`generator-bound at ${f.generatorBoundAt}/s: use --workers or shards (the receiver's capacity may be higher)`);
+  return lines.join('\n') + '\n';
 }

@@ -72,6 +72,9 @@ export const LOAD_OPTIONS: OptSpec[] = [
   { key: 'workers', type: 'int', min: 1, max: 64, default: 1 },
   { key: 'timeout', type: 'number', min: 0.001, max: 86_400 },
   { key: 'out', type: 'string', default: './hookgate-load' },
+  { key: 'findMax', type: 'bool', default: false },
+  { key: 'startRate', type: 'number', min: 0.1, max: 1_000_000, default: 100 },
+  { key: 'stepDuration', type: 'number', min: 0.1, max: 3_600, default: 10 },
 ];
 
 export const REPLAY_OPTIONS: OptSpec[] = [

@@ -12,7 +12,8 @@ import type { LoadModel, Tick } from './generator.js';
 import { runJob, type GeneratorJob, type JobResult } from './job.js';
 import { judgeThresholds, type Threshold } from './thresholds.js';
 import { createTraffic } from './traffic.js';
-import type { LoadResults, RequestOutcome } from './types.js';
+import type { CurvePoint, LoadResults, RequestOutcome } from './types.js';
+import { findMaxRate } from './find-max.js';
 
 /*
  * `hookgate load` as a function: one signed request first (a receiver that refuses it
@@ -45,6 +46,43 @@ export interface LoadOptions {
   toolVersion: string;
   signal?: AbortSignal;
   onTick?(t: Tick): void;
+  /**
+   * `--find-max` steps after the first: the receiver was shown to accept the traffic, and
+   * refusals under a heavier load are a failing step, not a configuration mistake.
+   */
+  skipPreflight?: boolean;
+}
+
+/**
+ * `--find-max`: the capacity search, each step an open-model run of `stepMs` at the rate the
+ * search asks for. The result carries the figures of the last step at the rate found (or of
+ * the last step when none was), and the whole curve.
+ */
+export async function runFindMax(o: LoadOptions, search: { startRate: number; stepMs: number; onStep?(p: CurvePoint): void }): Promise<LoadResults> {
+  let last: LoadResults | undefined;
+  const atRate = new Map<number, LoadResults>();
+  let first = true;
+  const found = await findMaxRate(
+    async (rate) => {
+      const maxInflight = o.model.kind === 'open' ? o.model.maxInflight : 1000;
+      const r = await runLoad({ ...o, model: { kind: 'open', rate, maxInflight }, durationMs: search.stepMs, skipPreflight: !first });
+      first = false;
+      last = r;
+      atRate.set(rate, r);
+      return {
+        achieved: r.throughputPerSec,
+        p50: r.latencyMs.p50,
+        p99: r.latencyMs.p99,
+        errorRate: r.requests ? Math.round((r.errors / r.requests) * 10000) / 100 : 0,
+        timeouts: r.timeouts,
+        pass: r.thresholds.every((t) => t.pass),
+        valid: r.valid,
+      };
+    },
+    { startRate: search.startRate, onStep: search.onStep },
+  );
+  const base = (found.maxRate !== null ? atRate.get(found.maxRate) : undefined) ?? last!;
+  return { ...base, findMax: found };
 }
 
 /** Above this share of its time busy, a generator thread, not the receiver, set the pace. */
@@ -53,7 +91,7 @@ export const ELU_LIMIT = 0.9;
 export async function runLoad(o: LoadOptions): Promise<LoadResults> {
   const webhookId = 'wh_' + randomBytes(8).toString('hex');
   const runTag = randomBytes(3).readUIntBE(0, 3).toString(36).padStart(4, '0').slice(0, 4);
-  await preflight(o, webhookId, runTag);
+  if (!o.skipPreflight) await preflight(o, webhookId, runTag);
   const startedAt = new Date();
   // A short lead so every thread is ready before request 0 is due.
   const startEpochMs = Date.now() + (o.workers > 1 ? 300 : 20);
@@ -161,7 +199,7 @@ export function splitJobs(o: LoadOptions, webhookId: string, runTag: string, sta
       warmupMs: o.warmupMs,
       durationMs: o.durationMs,
       timeoutMs: o.timeoutMs,
-      firstSecondGuard: true,
+      firstSecondGuard: !o.skipPreflight,
     };
   }).filter((j) => j.model.kind === 'open' || j.model.connections > 0);
 }

@@ -226,4 +226,39 @@ describe('hookgate load', () => {
     expect(seen.refused).toBe(0);
     expect(seen.total).toBe(out.requests + 1);
   });
+
+  it('--find-max on real sockets (smoke): finds the rate a receiver capped at 200/s holds, with the curve in load.json', async () => {
+    // A token bucket: 20 requests per 100 ms window, 503 beyond.
+    let window = 0;
+    let inWindow = 0;
+    const r = await listen((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const w = Math.floor(Date.now() / 100);
+        if (w !== window) [window, inWindow] = [w, 0];
+        res.writeHead(++inWindow > 20 ? 503 : 200).end();
+      });
+    }, '/webhook');
+    open.push(r);
+    const dir = tmp();
+    const bin = resolve(import.meta.dirname, '../../dist/cli/main.js');
+    const stdout = await new Promise<string>((done) => {
+      execFile(process.execPath, [bin, 'load', '--provider', 'optipick', '--url', r.url, '--find-max', '--start-rate', '50', '--step-duration', '0.5', '--threshold', 'errors<1%'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOOKGATE_SECRET: SVIX } }, (_err, out) => done(String(out)));
+    });
+    const out = results(dir);
+    expect(out.findMax, stdout).toBeDefined();
+    expect(out.findMax!.curve.slice(0, 3).map((p) => p.rate)).toEqual([50, 100, 200]);
+    expect(out.findMax!.maxRate).not.toBeNull();
+    expect(out.findMax!.maxRate!).toBeGreaterThanOrEqual(100);
+    expect(out.findMax!.maxRate!).toBeLessThanOrEqual(260);
+    expect(stdout).toMatch(/max rate: [\d.]+\/s held every threshold/);
+  });
+
+  it('--find-max without a threshold, or with --rate, is exit 2', async () => {
+    const a = await cli(['load', '--provider', 'optipick', '--url', 'http://127.0.0.1:9/webhook', '--find-max'], { env: { HOOKGATE_SECRET: SVIX }, cwd: tmp() });
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('--find-max needs at least one --threshold');
+    const b = await cli(['load', '--provider', 'optipick', '--url', 'http://127.0.0.1:9/webhook', '--find-max', '--rate', '10', '--threshold', 'p99<1s'], { env: { HOOKGATE_SECRET: SVIX }, cwd: tmp() });
+    expect(b.code).toBe(2);
+  });
 });
