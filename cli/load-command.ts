@@ -47,6 +47,28 @@ export interface LoadOpts {
   findMax: boolean;
   startRate: number;
   stepDuration: number;
+  shard?: string;
+  startAt?: string;
+}
+
+/** `--shard K/N`, K from 1 to N. */
+export function parseShard(raw: string): { k: number; n: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const k = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || n > 10_000 || k < 1 || k > n) {
+    throw new HookgateError('BAD_OPTION', `--shard "${raw}" is not K/N with K from 1 to N`, 'e.g. --shard 2/4 (the second of four); a Kubernetes Indexed Job passes $((JOB_COMPLETION_INDEX + 1))/N');
+  }
+  return { k, n };
+}
+
+/** `--start-at`: ISO 8601 or epoch seconds; more than 5 s in the past is too late to join the others. */
+export function parseStartAt(raw: string, nowMs: number): number {
+  const t = /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
+  if (!Number.isFinite(t)) throw new HookgateError('BAD_OPTION', `--start-at "${raw}" is neither an ISO 8601 time nor epoch seconds`, 'e.g. --start-at 2026-12-01T10:00:00Z or --start-at $(( $(date +%s) + 60 ))');
+  if (t < nowMs - 5000) throw new HookgateError('BAD_OPTION', `--start-at ${new Date(t).toISOString()} was ${((nowMs - t) / 1000).toFixed(1)} s ago: this shard is more than 5 s late to start with the others`, 'pick a start moment far enough ahead for every shard to be scheduled (a minute is usual), and rerun all shards');
+  if (t > nowMs + 86_400_000) throw new HookgateError('BAD_OPTION', `--start-at ${new Date(t).toISOString()} is more than a day ahead`, 'give the moment the shards should start, within the next day');
+  return t;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -80,6 +102,8 @@ export function registerLoad(program: Command, io: Io, setCode: (c: number) => v
     .option('--find-max', 'search for the highest open-model rate that holds every --threshold (doubling, then bisecting to 5%; a rate counts once it passed twice)')
     .option('--start-rate <r>', 'with --find-max: the first rate tried (default 100/s)')
     .option('--step-duration <seconds>', 'with --find-max: how long each step runs (default 10)')
+    .option('--shard <K/N>', 'this run is shard K of N: it takes its share of the rate or connections; thresholds are judged by `hookgate merge`')
+    .option('--start-at <time>', 'with --shard: start at this moment (ISO 8601 or epoch seconds) so all shards start together')
     .addHelpText(
       'after',
       '\nExit codes: 0 every threshold held (or none given), 1 a threshold failed, the receiver refused the first requests, or the generator was the bottleneck with thresholds (see --allow-invalid), 2 usage error, 3 receiver unreachable, 130 interrupted.\n\nExamples:\n  $ HOOKGATE_SECRET=whsec_… hookgate load --provider optipick --url http://127.0.0.1:3000/webhook --connections 20 --duration 30\n  $ hookgate load --provider omnisales --url http://127.0.0.1:3000/webhooks/omni --rate 500 --duplicates 0.1 --threshold "p99<250ms" --threshold "errors<0.1%"\n',
@@ -107,6 +131,9 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
   for (const e of o.events ?? []) resolveEvent(profile, e);
   const thresholds = o.threshold.map(parseThreshold);
   if (o.findMax && thresholds.length === 0) throw new HookgateError('BAD_OPTION', '--find-max needs at least one --threshold: it searches for the highest rate that holds them', 'e.g. --find-max --threshold "p99<250ms" --threshold "errors<0.1%"');
+  const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
+  if (shard && o.findMax) throw new HookgateError('BAD_OPTION', '--find-max cannot run as a shard: each step must be judged on the whole load', 'run --find-max on one machine (with --workers), or shard a fixed --rate and merge');
+  const startAtEpochMs = o.startAt !== undefined ? parseStartAt(o.startAt, Date.now()) : undefined;
   if (o.findMax && o.rate !== undefined) throw new HookgateError('BAD_OPTION', '--find-max searches for the rate itself, so --rate cannot be given with it', 'drop --rate; --start-rate sets where the search begins (default 100/s)');
   const headers = parseHeaders(o.header);
   const outDir = prepareOutDir(o.out, io.cwd);
@@ -119,6 +146,8 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
     o.large ? `${o.large * 100}% large` : '',
     headers.length ? `headers ${headers.map(([k]) => k).join(', ')} (values hidden)` : '',
     o.workers > 1 ? `${o.workers} workers` : '',
+    shard ? `shard ${shard.k}/${shard.n}` : '',
+    startAtEpochMs !== undefined ? `starting at ${new Date(startAtEpochMs).toISOString()}` : '',
   ].filter(Boolean);
   io.err(`hookgate load: ${profile.displayName} → ${url.href}  (${shape}, ${o.duration} s${o.warmup ? ` + ${o.warmup} s warmup` : ''}, seed ${seed}, secret ${maskSecret(o.secret)}${extras.length ? ', ' + extras.join(', ') : ''})\n`);
 
@@ -161,6 +190,8 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
       settleMs: o.settleMs,
       workers: o.workers,
       toolVersion: TOOL_VERSION,
+      ...(shard ? { shard } : {}),
+      ...(startAtEpochMs !== undefined ? { startAtEpochMs } : {}),
       signal: abort.signal,
       onTick(t) {
         lastLine = loadProgressLine(t);
@@ -169,10 +200,10 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
       },
     });
     if (io.isTTY && lastLine) io.err('\n');
-    const verdict = loadVerdict(results, { allowInvalid: o.allowInvalid });
+    const verdict = loadVerdict(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) });
     writeFileSync(join(outDir, 'load.json'), loadJson(results));
-    writeFileSync(join(outDir, 'summary.md'), loadSummaryMd(results, { allowInvalid: o.allowInvalid }));
-    writeFileSync(join(outDir, 'junit.xml'), loadJunitXml(results, { allowInvalid: o.allowInvalid }));
+    writeFileSync(join(outDir, 'summary.md'), loadSummaryMd(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) }));
+    writeFileSync(join(outDir, 'junit.xml'), loadJunitXml(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) }));
     io.out(loadTable(results, verdict, { color }));
     if (results.findMax) io.out(findMaxText(results.findMax, o.startRate));
     io.out(`reports: ${outDir}/summary.md, load.json, junit.xml\n`);

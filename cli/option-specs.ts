@@ -75,6 +75,13 @@ export const LOAD_OPTIONS: OptSpec[] = [
   { key: 'findMax', type: 'bool', default: false },
   { key: 'startRate', type: 'number', min: 0.1, max: 1_000_000, default: 100 },
   { key: 'stepDuration', type: 'number', min: 0.1, max: 3_600, default: 10 },
+  { key: 'shard', type: 'string' },
+  { key: 'startAt', type: 'string' },
+];
+
+export const MERGE_OPTIONS: OptSpec[] = [
+  { key: 'out', type: 'string', default: './hookgate-load' },
+  { key: 'allowInvalid', type: 'bool', default: false },
 ];
 
 export const REPLAY_OPTIONS: OptSpec[] = [
@@ -84,5 +91,5 @@ export const REPLAY_OPTIONS: OptSpec[] = [
 
 /** Every key hookgate.config.json may hold (the union over commands); unknown ones are an error. */
 export function knownConfigKeys(): string[] {
-  return [...new Set([...EVENTS_OPTIONS, ...SEND_OPTIONS, ...CHECK_OPTIONS, ...LOAD_OPTIONS, ...REPLAY_OPTIONS, ...SERVE_OPTIONS].map((s) => s.key))];
+  return [...new Set([...EVENTS_OPTIONS, ...SEND_OPTIONS, ...CHECK_OPTIONS, ...LOAD_OPTIONS, ...MERGE_OPTIONS, ...REPLAY_OPTIONS, ...SERVE_OPTIONS].map((s) => s.key))];
 }

@@ -7,6 +7,7 @@ import { registerCheck } from './check-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerServe } from './serve-command.js';
 import { registerLoad } from './load-command.js';
+import { registerMerge } from './merge-command.js';
 import { TOOL_VERSION } from './version.js';
 import { nearest } from '../fixtures/nearest.js';
 
@@ -36,6 +37,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerReplay(program, io, setCode);
   registerServe(program, io, setCode);
   registerLoad(program, io, setCode);
+  registerMerge(program, io, setCode);
   // Commander's own error text is re-worded below into one error line and one hint line;
   // remember which command complained so the hint can point at its --help.
   let failed: Command = program;

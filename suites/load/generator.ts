@@ -117,6 +117,8 @@ export async function runGenerator(o: GeneratorOptions): Promise<GeneratorResult
   const ticker = setInterval(() => {
     takeEluStart();
     const now = performance.now();
+    // Waiting for a common --start-at: nothing to show yet.
+    if (now < o.startMs) return;
     const span = Math.max(1, now - tick.at);
     o.onTick?.({
       elapsedMs: now - o.startMs,

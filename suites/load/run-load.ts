@@ -51,6 +51,27 @@ export interface LoadOptions {
    * refusals under a heavier load are a failing step, not a configuration mistake.
    */
   skipPreflight?: boolean;
+  /** `--shard K/N`: this run is one of N; `model` is the whole run's, the shard takes its share. */
+  shard?: { k: number; n: number };
+  /** `--start-at`: every shard starts at this moment (epoch ms). */
+  startAtEpochMs?: number;
+}
+
+/** An integer total split N ways: floor(total/N) each, the first total mod N one more (k from 0). */
+export function shareOf(total: number, n: number, k: number): number {
+  return Math.floor(total / n) + (k < total % n ? 1 : 0);
+}
+
+/**
+ * Shard K's part of the run (SPEC "Load"): its share of the connections or the rate, and in
+ * the open model a schedule offset by (K−1)/R so the N shards together keep an even pace.
+ */
+export function shardModel(model: LoadModel, shard: { k: number; n: number } | undefined): LoadModel {
+  if (!shard || shard.n === 1) return model;
+  const k = shard.k - 1;
+  if (model.kind === 'closed') return { kind: 'closed', connections: shareOf(model.connections, shard.n, k) };
+  const rate = Number.isInteger(model.rate) ? shareOf(model.rate, shard.n, k) : model.rate / shard.n;
+  return { kind: 'open', rate, maxInflight: Math.max(1, shareOf(model.maxInflight, shard.n, k)), offsetMs: (k * 1000) / model.rate };
 }
 
 /**
@@ -90,12 +111,13 @@ export const ELU_LIMIT = 0.9;
 
 export async function runLoad(o: LoadOptions): Promise<LoadResults> {
   const webhookId = 'wh_' + randomBytes(8).toString('hex');
-  const runTag = randomBytes(3).readUIntBE(0, 3).toString(36).padStart(4, '0').slice(0, 4);
+  // Ids are namespaced by run, shard and worker: two characters each.
+  const runTag = randomBytes(2).readUIntBE(0, 2).toString(36).padStart(2, '0').slice(-2) + (o.shard ? o.shard.k.toString(36).padStart(2, '0') : '00');
   if (!o.skipPreflight) await preflight(o, webhookId, runTag);
   const startedAt = new Date();
   // A short lead so every thread is ready before request 0 is due.
-  const startEpochMs = Date.now() + (o.workers > 1 ? 300 : 20);
-  const jobs = splitJobs(o, webhookId, runTag, startEpochMs);
+  const startEpochMs = o.startAtEpochMs ?? Date.now() + (o.workers > 1 ? 300 : 20);
+  const jobs = splitJobs({ ...o, model: shardModel(o.model, o.shard) }, webhookId, runTag, startEpochMs, o.shard ? { n: o.shard.n, totalRate: o.model.kind === 'open' ? o.model.rate : 0 } : undefined);
   const results = o.workers > 1 ? await inWorkers(jobs, o) : [await runJob(jobs[0], o.onTick, o.signal)];
 
   const refused = results.find((r) => r.refusedEarly)?.refusedEarly;
@@ -134,7 +156,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResults> {
     provider: o.provider,
     target: o.url.href,
     startedAt: startedAt.toISOString(),
-    model: o.model.kind === 'closed' ? { kind: 'closed', connections: o.model.connections } : { kind: 'open', rate: o.model.rate, maxInflight: o.model.maxInflight },
+    model: describeModel(shardModel(o.model, o.shard)),
     durationMs,
     warmupMs: o.warmupMs,
     requests: partial.requests,
@@ -157,8 +179,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadResults> {
     histogramConfig: partial.histogramConfig,
     histogram: partial.histogram,
     timeline: partial.timeline,
+    ...(o.shard ? { shard: o.shard } : {}),
     interrupted: Boolean(o.signal?.aborted),
   };
+}
+
+/** What load.json says of the model: this run's (a shard's own share). */
+function describeModel(m: LoadModel): LoadResults['model'] {
+  return m.kind === 'closed' ? { kind: 'closed', connections: m.connections } : { kind: 'open', rate: m.rate, maxInflight: m.maxInflight };
 }
 
 /** Processings beyond the first of every message this run sent more than once. */
@@ -172,15 +200,21 @@ export function countDuplicatesProcessed(effects: string[], results: Pick<JobRes
 }
 
 /** The rate or connections split over workers as shards split them: floor(total/N), the first total mod N one more. */
-export function splitJobs(o: LoadOptions, webhookId: string, runTag: string, startEpochMs: number): GeneratorJob[] {
+export function splitJobs(o: LoadOptions, webhookId: string, runTag: string, startEpochMs: number, sharded?: { n: number; totalRate: number }): GeneratorJob[] {
   const n = Math.max(1, o.workers);
-  const share = (total: number, k: number) => Math.floor(total / n) + (k < total % n ? 1 : 0);
+  const share = (total: number, k: number) => shareOf(total, n, k);
   return Array.from({ length: n }, (_, k): GeneratorJob => {
     const model: LoadModel =
       o.model.kind === 'closed'
         ? { kind: 'closed', connections: share(o.model.connections, k) }
-        : // Worker k's schedule is offset by k/R so the workers' arrivals interleave into one even stream.
-          { kind: 'open', rate: o.model.rate / n, maxInflight: Math.max(1, share(o.model.maxInflight, k)), offsetMs: (k * 1000) / o.model.rate };
+        : {
+            kind: 'open',
+            rate: o.model.rate / n,
+            maxInflight: Math.max(1, share(o.model.maxInflight, k)),
+            // Worker k's schedule is offset by k/R (k·N/R inside shard K of N, after the shard's own offset)
+            // so every generator's arrivals interleave into one even stream.
+            offsetMs: (o.model.offsetMs ?? 0) + (sharded ? (k * 1000 * sharded.n) / sharded.totalRate : (k * 1000) / o.model.rate),
+          };
     return {
       provider: o.provider,
       url: o.url.href,
@@ -193,7 +227,7 @@ export function splitJobs(o: LoadOptions, webhookId: string, runTag: string, sta
       largeSize: o.largeSize,
       headers: o.headers,
       webhookId,
-      idPrefix: `${runTag}${k.toString(36)}`.slice(0, 6),
+      idPrefix: `${runTag}${k.toString(36).padStart(2, '0')}`.slice(0, 6),
       model,
       startEpochMs,
       warmupMs: o.warmupMs,

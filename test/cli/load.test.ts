@@ -261,4 +261,41 @@ describe('hookgate load', () => {
     const b = await cli(['load', '--provider', 'optipick', '--url', 'http://127.0.0.1:9/webhook', '--find-max', '--rate', '10', '--threshold', 'p99<1s'], { env: { HOOKGATE_SECRET: SVIX }, cwd: tmp() });
     expect(b.code).toBe(2);
   });
+
+  it('two shards started together (--shard K/2 --start-at) then merged: the counts add up, ids never collide, thresholds judged once', async () => {
+    const { r, seen } = await svixReceiver();
+    const dir = tmp();
+    const bin = resolve(import.meta.dirname, '../../dist/cli/main.js');
+    const startAt = String(Math.ceil(Date.now() / 1000) + 2);
+    const shardRun = (k: number) =>
+      new Promise<number>((done) => {
+        execFile(process.execPath, [bin, 'load', '--provider', 'optipick', '--url', r.url, '--rate', '101', '--duration', '1', '--duplicates', '0.1', '--shard', `${k}/2`, '--start-at', startAt, '--threshold', 'errors==0', '--out', `shard-${k}`], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOOKGATE_SECRET: SVIX } }, (err) => done(err ? Number((err as { code?: number }).code ?? 1) : 0));
+      });
+    expect(await Promise.all([shardRun(1), shardRun(2)])).toEqual([0, 0]);
+    const parts = [1, 2].map((k) => JSON.parse(readFileSync(join(dir, `shard-${k}`, 'load.json'), 'utf8')) as LoadResults);
+    expect(parts.map((p) => p.requests)).toEqual([51, 50]);
+    const merged = await cli(['merge', 'shard-1', 'shard-2', '--out', 'merged'], { cwd: dir });
+    expect(merged.code, merged.stderr + merged.stdout).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'merged', 'load.json'), 'utf8')) as LoadResults;
+    expect(m.requests).toBe(101);
+    expect(m.model).toMatchObject({ kind: 'open', rate: 101 });
+    expect(m.thresholds).toEqual([{ expr: 'errors==0', actual: 0, pass: true }]);
+    expect(seen.refused).toBe(0);
+    // Two requests before the runs (one per shard), then every id unique but the redeliveries.
+    expect(seen.ids.size).toBe(m.requests - m.duplicatesSent + 2);
+    const missing = await cli(['merge', 'shard-1', '--out', 'merged2'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('shard 2/2 missing');
+  });
+
+  it('--shard and --start-at are checked: bad K/N, a start more than 5 s late, --find-max with --shard', async () => {
+    const base = ['load', '--provider', 'optipick', '--url', 'http://127.0.0.1:9/webhook'];
+    const env = { env: { HOOKGATE_SECRET: SVIX }, cwd: tmp() };
+    expect((await cli([...base, '--shard', '3/2'], env)).stderr).toMatch(/--shard "3\/2" is not K\/N/);
+    const late = await cli([...base, '--shard', '1/2', '--start-at', String(Math.floor(Date.now() / 1000) - 60)], env);
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain('more than 5 s late');
+    const fm = await cli([...base, '--shard', '1/2', '--find-max', '--threshold', 'p99<1s'], env);
+    expect(fm.code).toBe(2);
+  });
 });

@@ -1,0 +1,66 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Io } from './io.js';
+import { MERGE_OPTIONS } from './option-specs.js';
+import { resolveFor } from './context.js';
+import { prepareOutDir } from './report-files.js';
+import { colorEnabled } from './progress.js';
+import { loadTable } from './load-text.js';
+import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
+import { mergeShards } from '../suites/load/merge.js';
+import { loadVerdict } from '../suites/load/verdict.js';
+import type { LoadResults } from '../suites/load/types.js';
+import { loadJson } from '../reports/load-json.js';
+import { loadSummaryMd } from '../reports/load-summary-md.js';
+import { loadJunitXml } from '../reports/load-junit.js';
+
+interface MergeOpts {
+  out: string;
+  allowInvalid: boolean;
+}
+
+export function registerMerge(program: Command, io: Io, setCode: (c: number) => void): void {
+  program
+    .command('merge')
+    .argument('<dirs...>', 'the folders (or load.json files) the shards of one run wrote')
+    .description('merge the load.json of N shards (hookgate load --shard K/N) into one run and judge its thresholds on the merged figures')
+    .option('--out <dir>', 'report folder for the merged run (default ./hookgate-load)')
+    .option('--allow-invalid', 'judge the thresholds even when a shard\'s generator was the bottleneck')
+    .addHelpText('after', '\nExit codes: as `hookgate load`: 0 every threshold held, 1 one failed, 2 the inputs are not the N shards of one run.\n\nExample:\n  $ hookgate merge results/shard-1 results/shard-2 results/shard-3 --out results/merged\n')
+    .action(async (dirs: string[], flags: Record<string, unknown>) => setCode(runMerge(dirs, resolveFor<MergeOpts>(MERGE_OPTIONS, flags, io), io)));
+}
+
+function readShard(path: string, cwd: string): { name: string; r: LoadResults } {
+  const abs = resolve(cwd, path);
+  const file = existsSync(abs) && statSync(abs).isDirectory() ? join(abs, 'load.json') : abs;
+  let r: LoadResults;
+  try {
+    r = JSON.parse(readFileSync(file, 'utf8')) as LoadResults;
+  } catch (e) {
+    const hasTargets = existsSync(join(abs, 'index.json'));
+    throw new HookgateError(
+      'BAD_OPTION',
+      hasTargets ? `${path} is a --targets report, not a load run: merging the two kinds is not possible` : `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'pass the --out folders of `hookgate load --shard K/N` runs',
+    );
+  }
+  if (r?.schemaVersion !== 1 || !Array.isArray(r.timeline) || typeof r.histogram !== 'string') {
+    throw new HookgateError('BAD_OPTION', `${file} is not a hookgate load.json`, 'pass the --out folders of `hookgate load --shard K/N` runs');
+  }
+  return { name: path, r };
+}
+
+export function runMerge(dirs: string[], o: MergeOpts, io: Io): number {
+  const parts = dirs.map((d) => readShard(d, io.cwd));
+  const merged = mergeShards(parts);
+  const outDir = prepareOutDir(o.out, io.cwd);
+  const verdict = loadVerdict(merged, { allowInvalid: o.allowInvalid });
+  writeFileSync(join(outDir, 'load.json'), loadJson(merged));
+  writeFileSync(join(outDir, 'summary.md'), loadSummaryMd(merged, { allowInvalid: o.allowInvalid }));
+  writeFileSync(join(outDir, 'junit.xml'), loadJunitXml(merged, { allowInvalid: o.allowInvalid }));
+  io.out(`merged ${parts.length} shards\n`);
+  io.out(loadTable(merged, verdict, { color: colorEnabled(io) }));
+  io.out(`reports: ${outDir}/summary.md, load.json, junit.xml\n`);
+  return merged.interrupted ? EXIT.interrupted : verdict.exitCode;
+}
