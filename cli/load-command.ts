@@ -149,7 +149,7 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
     shard ? `shard ${shard.k}/${shard.n}` : '',
     startAtEpochMs !== undefined ? `starting at ${new Date(startAtEpochMs).toISOString()}` : '',
   ].filter(Boolean);
-  io.err(`hookgate load: ${profile.displayName} → ${url.href}  (${shape}, ${o.duration} s${o.warmup ? ` + ${o.warmup} s warmup` : ''}, seed ${seed}, secret ${maskSecret(o.secret)}${extras.length ? ', ' + extras.join(', ') : ''})\n`);
+  io.err(`hookgate load: ${profile.displayName} → ${url.href}  (${shape}${o.findMax ? "" : `, ${o.duration} s`}${o.warmup ? ` + ${o.warmup} s warmup` : ''}, seed ${seed}, secret ${maskSecret(o.secret)}${extras.length ? ', ' + extras.join(', ') : ''})\n`);
 
   const abort = new AbortController();
   const onSigint = () => abort.abort();
