@@ -18,6 +18,7 @@ import { loadVerdict } from '../suites/load/verdict.js';
 import type { LoadModel } from '../suites/load/generator.js';
 import { loadJson } from '../reports/load-json.js';
 import { loadSummaryMd } from '../reports/load-summary-md.js';
+import { loadReportHtml } from '../reports/load-report-html.js';
 import { loadJunitXml } from '../reports/load-junit.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -203,10 +204,11 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
     const verdict = loadVerdict(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) });
     writeFileSync(join(outDir, 'load.json'), loadJson(results));
     writeFileSync(join(outDir, 'summary.md'), loadSummaryMd(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) }));
+    writeFileSync(join(outDir, 'report.html'), loadReportHtml(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) }));
     writeFileSync(join(outDir, 'junit.xml'), loadJunitXml(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) }));
     io.out(loadTable(results, verdict, { color }));
     if (results.findMax) io.out(findMaxText(results.findMax, o.startRate));
-    io.out(`reports: ${outDir}/summary.md, load.json, junit.xml\n`);
+    io.out(`reports: ${outDir}/summary.md, report.html, load.json, junit.xml\n`);
     if (results.interrupted) return EXIT.interrupted;
     // The search's question is "how much can it take?": no rate that held is a failed answer.
     if (results.findMax && results.findMax.maxRate === null) return EXIT.failed;
