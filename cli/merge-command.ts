@@ -14,6 +14,7 @@ import type { LoadResults } from '../suites/load/types.js';
 import { loadJson } from '../reports/load-json.js';
 import { loadSummaryMd } from '../reports/load-summary-md.js';
 import { loadJunitXml } from '../reports/load-junit.js';
+import { loadReportHtml } from '../reports/load-report-html.js';
 
 interface MergeOpts {
   out: string;
@@ -59,8 +60,9 @@ export function runMerge(dirs: string[], o: MergeOpts, io: Io): number {
   writeFileSync(join(outDir, 'load.json'), loadJson(merged));
   writeFileSync(join(outDir, 'summary.md'), loadSummaryMd(merged, { allowInvalid: o.allowInvalid }));
   writeFileSync(join(outDir, 'junit.xml'), loadJunitXml(merged, { allowInvalid: o.allowInvalid }));
+  writeFileSync(join(outDir, 'report.html'), loadReportHtml(merged, { allowInvalid: o.allowInvalid }));
   io.out(`merged ${parts.length} shards\n`);
   io.out(loadTable(merged, verdict, { color: colorEnabled(io) }));
-  io.out(`reports: ${outDir}/summary.md, load.json, junit.xml\n`);
+  io.out(`reports: ${outDir}/report.html (open in a browser), summary.md, load.json, junit.xml\n`);
   return merged.interrupted ? EXIT.interrupted : verdict.exitCode;
 }
