@@ -28,13 +28,13 @@ afterAll(async () => {
 /** Runs a recipe's shell command locally: the real CLI, a small load, the given environment. */
 function sh(command: string, env: Record<string, string>, cwd: string): Promise<{ code: number; out: string }> {
   const local = command
+    // A test machine running other suites at once may make a shard late to its schedule (an invalid run);
+    // the recipes' plumbing is what is tested here, so the merge judges the thresholds regardless.
+    .replace(/hookgate merge (.*?) --out (\S+)/, 'hookgate merge $1 --out $2 --allow-invalid')
     .replace(/npx -y hookgate/g, `"${process.execPath}" "${BIN}"`)
     .replace(/--rate \d+/, '--rate 100')
     .replace(/--duration \d+/, '--duration 1')
-    .replace(/--threshold "p99<250ms"/, '--threshold "p99<5s"')
-    // A test machine running other suites at once may make a shard late to its schedule (an invalid run);
-    // the recipes' plumbing is what is tested here, so the merge judges the thresholds regardless.
-    .replace(/hookgate merge (.*?) --out (\S+)/, 'hookgate merge $1 --out $2 --allow-invalid');
+    .replace(/--threshold "p99<250ms"/, '--threshold "p99<5s"');
   return new Promise((done) => {
     execFile('sh', ['-c', local], { cwd, env: { PATH: process.env.PATH ?? '', ...env } }, (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
   });
