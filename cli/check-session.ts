@@ -4,6 +4,7 @@ import { requireProvider, requireUrl } from './context.js';
 import { prepareOutDir, writeReports } from './report-files.js';
 import { colorEnabled, progressLine, verdictText } from './progress.js';
 import { maskSecret } from './mask.js';
+import { maskUrl } from '../fixtures/mask.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { concreteTypes, resolveEvent, newWebhookId } from '../fixtures/index.js';
 import type { ProviderProfile } from '../fixtures/profile.js';
@@ -79,7 +80,7 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
     const u = requireUrl(raw, flag);
     if (!o.start || u.port !== '0') return raw;
     if (u.hostname !== url.hostname) {
-      throw new HookgateError('BAD_URL', `${flag} "${raw}" has port 0 on another host than --url`, `port 0 stands for the receiver's port only on ${url.hostname}; give ${flag} an explicit port`);
+      throw new HookgateError('BAD_URL', `${flag} "${maskUrl(raw)}" has port 0 on another host than --url`, `port 0 stands for the receiver's port only on ${url.hostname}; give ${flag} an explicit port`);
     }
     u.port = url.port;
     return u.href;
@@ -89,7 +90,7 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
   const secret = checkSecret(profile, o.secret, Boolean(o.start), io);
   const seed = o.seed ?? randomInt(0, 2 ** 31 - 1);
   const startedAt = new Date();
-  io.err(`hookgate check: ${profile.displayName} → ${url.href}  (${checks.length} check${checks.length === 1 ? "" : "s"}, ${o.runs} run${o.runs === 1 ? "" : "s"} each, seed ${seed}, secret ${secret.shown})\n`);
+  io.err(`hookgate check: ${profile.displayName} → ${maskUrl(url.href)}  (${checks.length} check${checks.length === 1 ? "" : "s"}, ${o.runs} run${o.runs === 1 ? "" : "s"} each, seed ${seed}, secret ${secret.shown})\n`);
 
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -151,15 +152,15 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       schemaVersion: 1,
       tool: { name: 'hookgate', version: TOOL_VERSION },
       provider: profile.name,
-      target: url.href,
+      target: maskUrl(url.href),
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       seed,
       interrupted,
       summary: judged.summary,
       checks: judged.checks,
-      // As typed (port 0 included), for the rerun and replay lines in the reports.
-      invocation: { url: o.url!, out: o.out },
+      // As typed (port 0 included), for the rerun and replay lines in the reports; credentials masked.
+      invocation: { url: maskUrl(o.url!), out: o.out },
     };
     if (receiver) {
       await receiver.stop();

@@ -1,4 +1,5 @@
 import { HookgateError } from '../fixtures/hookgate-error.js';
+import { maskUrl } from '../fixtures/mask.js';
 import { getProfile } from '../fixtures/index.js';
 import type { ProviderProfile } from '../fixtures/profile.js';
 import type { Io } from './io.js';
@@ -25,10 +26,10 @@ export function requireUrl(raw: string | undefined, flag = '--url'): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new HookgateError('BAD_URL', `${flag} "${raw}" is not a valid URL`, `give a full URL with scheme and host, e.g. http://127.0.0.1:3000/webhook`);
+    throw new HookgateError('BAD_URL', `${flag} "${maskUrl(raw)}" is not a valid URL`, `give a full URL with scheme and host, e.g. http://127.0.0.1:3000/webhook`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new HookgateError('BAD_URL', `${flag} "${raw}" is not an http(s) URL`, 'webhooks are delivered over http:// or https://, e.g. http://127.0.0.1:3000/webhook');
+    throw new HookgateError('BAD_URL', `${flag} "${maskUrl(raw)}" is not an http(s) URL`, 'webhooks are delivered over http:// or https://, e.g. http://127.0.0.1:3000/webhook');
   }
   return url;
 }

@@ -7,6 +7,7 @@ import { LOAD_OPTIONS } from './option-specs.js';
 import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { prepareOutDir } from './report-files.js';
 import { maskSecret } from './mask.js';
+import { maskUrl } from '../fixtures/mask.js';
 import { colorEnabled } from './progress.js';
 import { curveLine, findMaxText, loadProgressLine, loadTable } from './load-text.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
@@ -150,7 +151,7 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
     shard ? `shard ${shard.k}/${shard.n}` : '',
     startAtEpochMs !== undefined ? `starting at ${new Date(startAtEpochMs).toISOString()}` : '',
   ].filter(Boolean);
-  io.err(`hookgate load: ${profile.displayName} → ${url.href}  (${shape}${o.findMax ? "" : `, ${o.duration} s`}${o.warmup ? ` + ${o.warmup} s warmup` : ''}, seed ${seed}, secret ${maskSecret(o.secret)}${extras.length ? ', ' + extras.join(', ') : ''})\n`);
+  io.err(`hookgate load: ${profile.displayName} → ${maskUrl(url.href)}  (${shape}${o.findMax ? "" : `, ${o.duration} s`}${o.warmup ? ` + ${o.warmup} s warmup` : ''}, seed ${seed}, secret ${maskSecret(o.secret)}${extras.length ? ', ' + extras.join(', ') : ''})\n`);
 
   const abort = new AbortController();
   const onSigint = () => abort.abort();

@@ -5,6 +5,7 @@ import type { Io } from './io.js';
 import { REPLAY_OPTIONS } from './option-specs.js';
 import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { maskSecret } from './mask.js';
+import { looksMasked, maskUrl } from '../fixtures/mask.js';
 import { throwIfUnreachable } from './unreachable.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { schemeFor } from '../mock-provider/signing/index.js';
@@ -63,12 +64,15 @@ export async function runReplay(ref: string, o: ReplayOpts, io: Io): Promise<num
   const { file, checkId, n } = parseRef(ref);
   const { results, ev } = loadEvidence(resolve(io.cwd, file), checkId, n);
   const profile = requireProvider(results.provider);
+  if (o.url === undefined && looksMasked(ev.request.url)) {
+    throw new HookgateError('BAD_URL', `the URL in the evidence is masked (${ev.request.url}): its credentials were never stored`, 'set HOOKGATE_URL (or pass --url) to the receiver URL with its credentials');
+  }
   const url = requireUrl(o.url ?? ev.request.url);
   if (!o.secret) throw new HookgateError('BAD_SECRET', 'replay re-signs the request and needs the receiver\'s secret', 'set HOOKGATE_SECRET (or pass --secret)');
   schemeFor(profile).validateSecret(o.secret, profile.displayName);
   const webhookId = ev.request.headers['x-webhook-id'] ?? '';
   const req = buildFromRecipe({ profile, secret: o.secret, webhookId, baseDir: dirname(resolve(io.cwd, file)) }, ev.recipe);
-  io.out(`→ POST ${url.href}  ${checkId}/${n} "${ev.label}" re-signed now (secret ${maskSecret(o.secret)}); expected: ${ev.expected}\n`);
+  io.out(`→ POST ${maskUrl(url.href)}  ${checkId}/${n} "${ev.label}" re-signed now (secret ${maskSecret(o.secret)}); expected: ${ev.expected}\n`);
   const a = await send({ url: url.href, headers: req.headers, body: req.body }, { timeoutMs: profile.timeoutMs });
   throwIfUnreachable(a, url, unreachableHint(results, url, o.url !== undefined));
   io.out(`← ${describeOutcome(a)}\n`);

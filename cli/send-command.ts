@@ -5,6 +5,7 @@ import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { resolveSecret } from './secret.js';
 import { readDataFile, type DataFile } from './data-file.js';
 import { maskSecret } from './mask.js';
+import { maskHeaders, maskUrl } from '../fixtures/mask.js';
 import { printable } from './printable.js';
 import { throwIfUnreachable } from './unreachable.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
@@ -71,15 +72,15 @@ export async function runSend(o: SendOpts, io: Io): Promise<number> {
   const outgoing = { url: url.href, headers: req.headers, body: req.body };
 
   if (o.dryRun) {
-    io.out(`POST ${url.href}\n`);
-    for (const [k, v] of Object.entries(req.headers)) io.out(`${k}: ${v}\n`);
+    io.out(`POST ${maskUrl(url.href)}\n`);
+    for (const [k, v] of Object.entries(maskHeaders(req.headers))) io.out(`${k}: ${v}\n`);
     io.out(`\n# ${req.body.length} bytes; reproduce byte for byte (valid for ${profile.timestampToleranceSec / 60} min from now):\n`);
     io.out(curlCommand(outgoing) + '\n');
     return EXIT.ok;
   }
 
   const secretNote = secret.generated ? 'generated secret' : `secret ${maskSecret(secret.value)}`;
-  io.out(`→ POST ${url.href}  ${o.event}  ${msg.messageId}  (${req.body.length} bytes, ${secretNote})\n`);
+  io.out(`→ POST ${maskUrl(url.href)}  ${o.event}  ${msg.messageId}  (${req.body.length} bytes, ${secretNote})\n`);
   const attempt = await send(outgoing, { timeoutMs: o.timeout ? o.timeout * 1000 : profile.timeoutMs });
   return printAttempt(attempt, url, io);
 }

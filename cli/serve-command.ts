@@ -5,6 +5,7 @@ import type { Io } from './io.js';
 import { SERVE_OPTIONS } from './option-specs.js';
 import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { maskSecret } from './mask.js';
+import { maskUrl } from '../fixtures/mask.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { newWebhookId } from '../fixtures/index.js';
 import { schemeFor } from '../mock-provider/signing/index.js';
@@ -109,7 +110,7 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   const base = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${(server.address() as AddressInfo).port}`;
 
   if (generated) io.err(`hookgate serve: generated the ${profile.displayName} endpoint secret — configure your receiver with it:\n  ${secret}\n`);
-  io.out(`${profile.displayName} mock provider → ${target.href} (endpoint ${endpointId}, secret ${generated ? 'above' : maskSecret(secret)})\n`);
+  io.out(`${profile.displayName} mock provider → ${maskUrl(target.href)} (endpoint ${endpointId}, secret ${generated ? 'above' : maskSecret(secret)})\n`);
   io.out(`API token: ${token}\n`);
   if (profile.scheme === 'svix-v1') io.out(`Svix API:     ${base}/api/v1  (new Svix(token, { serverUrl: '${base}' }))\n`);
   if (profile.restRoutes.length) io.out(`fetch-back:   ${base}${profile.restRoutes[0].path}  (any X-API-KEY)\n`);

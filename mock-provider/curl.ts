@@ -5,6 +5,8 @@
  * re-encoded. Signature headers are included because they are what reproduces the
  * request; the secret never is (it is not part of the request).
  */
+import { isSecretHeader, maskUrl } from '../fixtures/mask.js';
+
 export interface CurlRequest {
   url: string;
   headers: Record<string, string>;
@@ -41,10 +43,31 @@ export function shellQuote(text: string): string {
 /** Bodies above this go to a file next to the command rather than inline, so the line stays usable. */
 export const INLINE_BODY_LIMIT = 16 * 1024;
 
-export function curlCommand(req: CurlRequest, opts: { bodyFile?: string } = {}): string {
-  const parts = ['curl', '-sS', '-i', '-X', req.method ?? 'POST', shellQuote(req.url)];
+/**
+ * A URL with credentials (`maskUrl` changes it) and the values of secret headers (Authorization,
+ * Cookie, the user's `--header` names in `secretHeaders`) are not written into the line: they become
+ * shell variables the user sets — `"$HOOKGATE_URL"` (the variable `hookgate replay` also reads) and
+ * `"$HOOKGATE_HEADER_1"`… — and a comment line before the command says which to set.
+ */
+export function curlCommand(req: CurlRequest, opts: { bodyFile?: string; secretHeaders?: Iterable<string> } = {}): string {
+  const toSet: string[] = [];
+  const shownUrl = maskUrl(req.url);
+  let urlArg = shellQuote(req.url);
+  if (shownUrl !== req.url) {
+    urlArg = '"$HOOKGATE_URL"';
+    toSet.push(`HOOKGATE_URL (the receiver URL with its credentials: ${shownUrl.replace(/[\r\n]/g, ' ')})`);
+  }
+  const secretHeaders = [...(opts.secretHeaders ?? [])];
+  let headerVars = 0;
+  const parts = ['curl', '-sS', '-i', '-X', req.method ?? 'POST', urlArg];
   const names = new Set(Object.keys(req.headers).map((h) => h.toLowerCase()));
   for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== '' && isSecretHeader(name, secretHeaders)) {
+      const v = `HOOKGATE_HEADER_${++headerVars}`;
+      toSet.push(`${v} (the ${name} value)`);
+      parts.push('-H', shellQuoteBytes(Buffer.from(`${name}: `, 'latin1')) + `"$${v}"`);
+      continue;
+    }
     // curl sends `Name;` as a header with an empty value; `Name:` would remove it.
     const line = value === '' ? `${name};` : `${name}: ${value}`;
     parts.push('-H', shellQuoteBytes(Buffer.from(line, 'latin1')));
@@ -55,5 +78,6 @@ export function curlCommand(req: CurlRequest, opts: { bodyFile?: string } = {}):
   parts.push('-H', "'Expect:'");
   if (opts.bodyFile) parts.push('--data-binary', shellQuote('@' + opts.bodyFile));
   else parts.push('--data-binary', shellQuoteBytes(req.body));
-  return parts.join(' ');
+  const command = parts.join(' ');
+  return toSet.length ? `# set first: ${toSet.join(', ')}\n${command}` : command;
 }

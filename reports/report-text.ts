@@ -1,6 +1,7 @@
 import type { CheckResult, CheckStatus, Evidence, RunResults } from '../suites/types.js';
 import { posix } from 'node:path';
 import { jsonReplacer } from './results-json.js';
+import { looksMasked } from '../fixtures/mask.js';
 
 /*
  * Plain-text pieces shared by the human-readable writers (summary.md, report.html):
@@ -92,6 +93,14 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/**
+ * A URL on a copy-paste line: as it is, or — when its credentials were masked (they are never
+ * stored) — `"$HOOKGATE_URL"`, the variable the curl lines in the evidence use too.
+ */
+export function urlArg(url: string): string {
+  return looksMasked(url) ? '"$HOOKGATE_URL"' : shellArg(url);
+}
+
 /** POSIX single-quoting, enough for a URL on a copy-paste line. */
 export function shellArg(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
@@ -108,7 +117,7 @@ export function rerunCommand(r: RunResults, checkId: string, seed: number): stri
   const url = start ? (r.invocation?.url ?? r.target) : r.target;
   const startArg = start ? ` --start ${shellArg(start)}` : '';
   const out = r.invocation && !isDefaultOut(r.invocation.out) ? ` --out ${shellArg(r.invocation.out)}` : '';
-  const cmd = `hookgate check --provider ${shellArg(r.provider)}${startArg} --url ${shellArg(url)} --only ${shellArg(checkId)} --seed ${seed}${out}`;
+  const cmd = `hookgate check --provider ${shellArg(r.provider)}${startArg} --url ${urlArg(url)} --only ${shellArg(checkId)} --seed ${seed}${out}`;
   return start ? cmd : `HOOKGATE_SECRET=<your secret> ${cmd}`;
 }
 
@@ -134,12 +143,11 @@ export function replayRef(checkId: string, n: number, r?: Pick<RunResults, 'invo
 /**
  * The whole `hookgate replay` line for evidence `n` of a check. It names `--url` when the URL in the
  * evidence cannot be used as it is: hookgate started the receiver (and stopped it: start it first
- * and point --url at it), or the stored URL was masked.
+ * and point --url at it), or the stored URL was masked (`--url "$HOOKGATE_URL"`: set it to the real one).
  */
 export function replayCommand(r: RunResults, checkId: string, n: number): string {
   const stored = r.checks.find((c) => c.id === checkId)?.evidence[n - 1]?.request.url ?? r.target;
-  const masked = stored.includes('…') || stored.includes('***');
-  const url = r.receiverLog || masked ? ` --url ${shellArg(stored)}` : '';
+  const url = r.receiverLog || looksMasked(stored) ? ` --url ${urlArg(stored)}` : '';
   return `hookgate replay ${replayRef(checkId, n, r)}${url}`;
 }
 

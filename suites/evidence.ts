@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Attempt } from '../mock-provider/sender.js';
 import { curlCommand, INLINE_BODY_LIMIT } from '../mock-provider/curl.js';
 import { ATTACHMENT_PREFIX } from '../mock-provider/recipe.js';
+import { maskHeaders, maskUrl } from '../fixtures/mask.js';
 import type { Delivery, Evidence } from './types.js';
 
 /** Evidence keeps the first KB of each body: enough to read, small enough for a report. */
@@ -23,8 +24,13 @@ function externalize(body: Buffer, attachments: Map<string, Buffer>): string {
   return path;
 }
 
-/** One attempt as report evidence: the request as sent, what came back, a curl line, and the replay recipe. */
-export function toEvidence(url: string, d: Delivery, a: Attempt, label: string, expected: string, attachments: Map<string, Buffer>): Evidence {
+/**
+ * One attempt as report evidence: the request as sent, what came back, a curl line, and the replay recipe.
+ * What is stored is masked: the URL's credentials and secret query parameters, the values of
+ * Authorization, Cookie and `secretHeaders` (the user's `--header` names); the curl line takes them
+ * from shell variables the user sets.
+ */
+export function toEvidence(url: string, d: Delivery, a: Attempt, label: string, expected: string, attachments: Map<string, Buffer>, secretHeaders: readonly string[] = []): Evidence {
   const body = firstKb(d.request.body);
   const big = d.request.body.length > INLINE_BODY_LIMIT;
   const recipe = { ...d.recipe };
@@ -38,8 +44,8 @@ export function toEvidence(url: string, d: Delivery, a: Attempt, label: string, 
   const ev: Evidence = {
     label,
     expected,
-    request: { method: 'POST', url, headers: { ...d.request.headers }, body: body.text, bodyBytes: d.request.body.length, bodyTruncated: body.truncated },
-    curl: curlCommand({ url, headers: d.request.headers, body: d.request.body }, { bodyFile }),
+    request: { method: 'POST', url: maskUrl(url), headers: maskHeaders(d.request.headers, secretHeaders), body: body.text, bodyBytes: d.request.body.length, bodyTruncated: body.truncated },
+    curl: curlCommand({ url, headers: d.request.headers, body: d.request.body }, { bodyFile, secretHeaders }),
     recipe,
   };
   const o = a.outcome;

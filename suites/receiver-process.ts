@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { HookgateError } from '../fixtures/hookgate-error.js';
+import { maskUrl } from '../fixtures/mask.js';
 import type { TimedLine } from './receiver-lines.js';
 
 export interface StartOptions {
@@ -181,7 +182,7 @@ export async function startReceiver(opts: StartOptions): Promise<ReceiverProcess
   if (!readyUrl && !port) {
     throw new HookgateError('START_FAILED', `no way to tell when "${command}" is ready`, 'pass --ready-url, or give the receiver a PORT to listen on');
   }
-  const target = readyUrl ?? `127.0.0.1:${port} (TCP)`;
+  const target = readyUrl ? maskUrl(readyUrl) : `127.0.0.1:${port} (TCP)`;
   const out = new Tail(opts.maxLogBytes ?? 256 * 1024);
   const err = new Tail(opts.maxLogBytes ?? 256 * 1024);
   const log = new LineLog(opts.maxLines ?? 5_000);

@@ -1,4 +1,5 @@
 import { HookgateError } from '../../fixtures/hookgate-error.js';
+import { maskUrl } from '../../fixtures/mask.js';
 import { latencyFigures, mergePartials, type PartialAggregate } from './aggregate.js';
 import { judgeThresholds, parseThreshold } from './thresholds.js';
 import type { LoadResults } from './types.js';
@@ -53,8 +54,10 @@ export function validateShards(parts: Array<{ name: string; r: LoadResults }>): 
   const thr = (r: LoadResults) => JSON.stringify(r.thresholds.map((t) => t.expr).sort());
   const badThr = parts.find((p) => thr(p.r) !== thr(parts[0].r));
   if (badThr) refuse(`${badThr.name} was run with other --threshold gates than ${parts[0].name}`, 'run every shard with the same --threshold options');
-  const badTarget = parts.find((p) => p.r.provider !== parts[0].r.provider || p.r.target !== parts[0].r.target);
-  if (badTarget) refuse(`${badTarget.name} loaded ${badTarget.r.provider} at ${badTarget.r.target}, not ${parts[0].r.provider} at ${parts[0].r.target}`, 'merge the shards of one run only');
+  // Compared and shown masked: a load.json holds the target masked, and the merge writes it so.
+  const target = (r: LoadResults) => maskUrl(r.target);
+  const badTarget = parts.find((p) => p.r.provider !== parts[0].r.provider || target(p.r) !== target(parts[0].r));
+  if (badTarget) refuse(`${badTarget.name} loaded ${badTarget.r.provider} at ${target(badTarget.r)}, not ${parts[0].r.provider} at ${target(parts[0].r)}`, 'merge the shards of one run only');
 }
 
 export function mergeShards(parts: Array<{ name: string; r: LoadResults }>): LoadResults {
@@ -74,7 +77,7 @@ export function mergeShards(parts: Array<{ name: string; r: LoadResults }>): Loa
     schemaVersion: 1,
     tool: first.tool,
     provider: first.provider,
-    target: first.target,
+    target: maskUrl(first.target),
     startedAt: rs.map((r) => r.startedAt).sort()[0],
     model:
       first.model.kind === 'closed'

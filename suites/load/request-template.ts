@@ -5,6 +5,7 @@
  * a few in-place writes.
  */
 import { HookgateError } from '../../fixtures/hookgate-error.js';
+import { maskUrl } from '../../fixtures/mask.js';
 import type { ProviderProfile } from '../../fixtures/profile.js';
 import { schemeFor } from '../../mock-provider/signing/index.js';
 import type { HeaderStyle } from '../../mock-provider/signing/scheme.js';
@@ -48,7 +49,7 @@ const OVERRIDABLE = new Set(['host', 'content-type', 'user-agent', 'connection']
 /** The head for a body of `contentLength` bytes (blank line included). */
 export function requestHead(o: HeadOptions): (contentLength: number) => string {
   if (o.url.protocol !== 'http:' && o.url.protocol !== 'https:') {
-    throw new HookgateError('BAD_URL', `unsupported URL scheme ${o.url.protocol} in ${o.url.href}`, 'use an http:// or https:// URL');
+    throw new HookgateError('BAD_URL', `unsupported URL scheme ${o.url.protocol} in ${maskUrl(o.url.href)}`, 'use an http:// or https:// URL');
   }
   const isSvix = o.profile.scheme === 'svix-v1';
   if (!isSvix && !/^[\x21-\x7e]+$/.test(o.webhookId)) {

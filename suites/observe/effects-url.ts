@@ -1,5 +1,6 @@
 import { send } from '../../mock-provider/sender.js';
 import type { Observer } from './observer.js';
+import { maskUrl } from '../../fixtures/mask.js';
 
 /**
  * `--effects-url`: GET returns a JSON array with one entry per processing, each the
@@ -9,7 +10,7 @@ import type { Observer } from './observer.js';
 export function effectsObserver(url: string, timeoutMs = 5000): Observer {
   return {
     kind: 'effects',
-    name: `effects URL ${url}`,
+    name: `effects URL ${maskUrl(url)}`,
     async processed(msg) {
       const keys = await readEffects(url, timeoutMs);
       return keys.filter((k) => k === msg.messageId).length;
@@ -18,15 +19,16 @@ export function effectsObserver(url: string, timeoutMs = 5000): Observer {
 }
 
 export async function readEffects(url: string, timeoutMs: number): Promise<string[]> {
+  const shown = maskUrl(url);
   const a = await send({ url, headers: { accept: 'application/json' }, body: Buffer.alloc(0), method: 'GET' }, { timeoutMs, maxResponseBytes: 32 * 1024 * 1024 });
-  if (a.outcome.kind !== 'response') throw new Error(`effects URL ${url}: ${a.outcome.message}`);
-  if (a.outcome.status !== 200) throw new Error(`effects URL ${url} answered HTTP ${a.outcome.status}`);
+  if (a.outcome.kind !== 'response') throw new Error(`effects URL ${shown}: ${a.outcome.message}`);
+  if (a.outcome.status !== 200) throw new Error(`effects URL ${shown} answered HTTP ${a.outcome.status}`);
   let value: unknown;
   try {
     value = JSON.parse(a.outcome.body.toString('utf8'));
   } catch {
-    throw new Error(`effects URL ${url} did not answer JSON`);
+    throw new Error(`effects URL ${shown} did not answer JSON`);
   }
-  if (!Array.isArray(value)) throw new Error(`effects URL ${url} must answer a JSON array of dedup keys`);
+  if (!Array.isArray(value)) throw new Error(`effects URL ${shown} must answer a JSON array of dedup keys`);
   return value.map((e) => (typeof e === 'string' ? e : e && typeof e === 'object' && 'id' in e ? String((e as { id: unknown }).id) : String(e)));
 }
