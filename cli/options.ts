@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HookgateError } from '../fixtures/hookgate-error.js';
 import { nearest } from '../fixtures/nearest.js';
+import { echo } from '../fixtures/echo.js';
 
 /**
  * One place decides where an option's value comes from: the flag, then
@@ -17,10 +18,18 @@ export interface OptSpec {
   type: OptType;
   default?: string | number | boolean | string[];
   choices?: readonly string[];
-  /** Lowest accepted value for ints. */
+  /** Lowest accepted value for numbers. */
   min?: number;
-  /** Highest accepted value for ints (bounds waits a typo could make endless). */
+  /**
+   * Highest accepted value for numbers: every numeric option has one, so a typo can neither make a wait
+   * endless (or overflow node's 2^31−1 ms timers), nor a run that never ends, nor a payload that exhausts
+   * hookgate's own memory.
+   */
   max?: number;
+  /** What the number counts and why the range is what it is, shown with a range error: "seconds, at most a day". */
+  unit?: string;
+  /** A good value to show in hints when the default (or min) would be a poor example. */
+  example?: number;
 }
 
 export const CONFIG_FILE = 'hookgate.config.json';
@@ -43,8 +52,12 @@ export function loadConfigFile(cwd: string, knownKeys: readonly string[]): Recor
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    return {};
+  } catch (e) {
+    // Absent is fine (every option has another source); anything else in its place is a mistake to name.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    if (code === 'EISDIR') throw new HookgateError('BAD_CONFIG', `./${CONFIG_FILE} is a directory, not a file`, `remove or rename that directory, or make ./${CONFIG_FILE} one JSON object such as {"provider": "optipick"}`);
+    throw new HookgateError('BAD_CONFIG', `cannot read ./${CONFIG_FILE} (${code ?? (e as Error).message})`, `make it a readable file holding one JSON object, or remove it`);
   }
   let parsed: unknown;
   try {
@@ -60,7 +73,7 @@ export function loadConfigFile(cwd: string, knownKeys: readonly string[]): Recor
     const key = camel(k);
     if (!knownKeys.includes(key)) {
       const near = nearest(key, knownKeys);
-      throw new HookgateError('BAD_CONFIG', `${CONFIG_FILE} has an unknown key "${k}"`, near ? `did you mean "${near}"?` : `known keys: ${knownKeys.join(', ')}`);
+      throw new HookgateError('BAD_CONFIG', `${CONFIG_FILE} has an unknown key "${echo(k)}"`, near ? `did you mean "${near}"?` : `known keys: ${knownKeys.join(', ')}`);
     }
     out[key] = v;
   }
@@ -75,7 +88,7 @@ function exampleValue(spec: OptSpec): string | number | boolean | string[] {
       return true;
     case 'int':
     case 'number':
-      return typeof spec.default === 'number' ? spec.default : (spec.min ?? 0);
+      return spec.example ?? (typeof spec.default === 'number' ? spec.default : (spec.min ?? 0));
     case 'list':
     case 'multi':
       return Array.isArray(spec.default) && spec.default.length ? spec.default : ['a', 'b'];
@@ -93,6 +106,8 @@ function badValueHint(spec: OptSpec, source: string): string {
   return `write it like "${spec.key}": ${JSON.stringify(ex)}${choices} in ./${CONFIG_FILE}, or remove it`;
 }
 
+const unitNote = (spec: OptSpec): string => (spec.unit ? ` (${spec.unit})` : '');
+
 function convert(spec: OptSpec, raw: unknown, source: string): unknown {
   const where = source === 'flag' ? flagName(spec.key) : source === 'env' ? envName(spec.key) : `"${spec.key}" in ${CONFIG_FILE}`;
   const bad = (expected: string) => new HookgateError('BAD_OPTION', `${where} must be ${expected}`, badValueHint(spec, source));
@@ -105,14 +120,15 @@ function convert(spec: OptSpec, raw: unknown, source: string): unknown {
     case 'int': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isSafeInteger(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-        throw bad(spec.min !== undefined ? `an integer from ${spec.min}${spec.max !== undefined ? ` to ${spec.max}` : ' up'}` : 'an integer');
+        throw bad(`${spec.min !== undefined ? `an integer from ${spec.min}${spec.max !== undefined ? ` to ${spec.max}` : ' up'}` : 'an integer'}${unitNote(spec)}`);
       }
       return n;
     }
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       if (!Number.isFinite(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-        throw bad(`a number${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}${spec.max !== undefined ? ` and ≤ ${spec.max}` : ''}`);
+        const range = spec.min !== undefined && spec.max !== undefined ? ` from ${spec.min} to ${spec.max}` : `${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}${spec.max !== undefined ? ` ≤ ${spec.max}` : ''}`;
+        throw bad(`a number${range}${unitNote(spec)}`);
       }
       return n;
     }

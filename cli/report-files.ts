@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync, accessSync, constants } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync, accessSync, constants, realpathSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { HookgateError } from '../fixtures/hookgate-error.js';
 import type { RunResults } from '../suites/types.js';
 import { resultsJson } from '../reports/results-json.js';
@@ -7,9 +7,41 @@ import { junitXml } from '../reports/junit.js';
 import { summaryMarkdown } from '../reports/summary-md.js';
 import { reportHtml } from '../reports/report-html.js';
 
+/** Kernel pseudo-filesystems: nothing hookgate writes belongs there, and node's recursive mkdir never returns under /proc. */
+const SYSTEM_ROOTS = ['/proc', '/sys', '/dev'];
+/** Under /dev, but a real (memory) filesystem. */
+const ALLOWED_UNDER_SYSTEM = ['/dev/shm'];
+
+const under = (path: string, root: string) => path === root || path.startsWith(root + '/');
+
+/** `abs` with its deepest existing ancestor's symlinks resolved (a link to /proc is /proc). */
+function realPathOf(abs: string): string {
+  for (let p = abs; ; p = dirname(p)) {
+    try {
+      return join(realpathSync(p), relative(p, abs));
+    } catch {
+      if (dirname(p) === p) return abs;
+    }
+  }
+}
+
+/**
+ * Refuses (exit 2) a path to write under /proc, /sys or /dev (symlinks followed), before anything
+ * touches it: those are the kernel's, and mkdir there hangs or fails in confusing ways.
+ */
+export function refuseSystemPath(abs: string, flag: string, fix: string): void {
+  for (const p of new Set([abs, realPathOf(abs)])) {
+    const root = SYSTEM_ROOTS.find((r) => under(p, r));
+    if (root && !ALLOWED_UNDER_SYSTEM.some((a) => under(p, a))) {
+      throw new HookgateError('OUTPUT_UNWRITABLE', `${flag} ${abs}${p === abs ? '' : ` (really ${p})`} is under ${root}, the kernel's pseudo-filesystem: hookgate does not write there`, fix);
+    }
+  }
+}
+
 /** Fails early (exit 2) when the report folder cannot be written, before any request is sent. */
 export function prepareOutDir(out: string, cwd: string): string {
   const dir = resolve(cwd, out);
+  refuseSystemPath(dir, '--out', 'pass --out with a folder on a real disk, e.g. --out ./hookgate-report');
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);

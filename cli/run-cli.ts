@@ -10,6 +10,7 @@ import { registerLoad } from './load-command.js';
 import { registerMerge } from './merge-command.js';
 import { TOOL_VERSION } from './version.js';
 import { nearest } from '../fixtures/nearest.js';
+import { echo } from '../fixtures/echo.js';
 
 /** What a command's action returns: its exit code. */
 export type CommandResult = Promise<number>;
@@ -56,7 +57,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   if (named !== undefined && !program.commands.some((c) => c.name() === named)) {
     const names = program.commands.map((c) => c.name());
     const near = nearest(named, names);
-    io.err(`error: unknown command '${named}'\n`);
+    io.err(`error: unknown command '${echo(named)}'\n`);
     io.err(`hint: ${near ? `did you mean \`hookgate ${near}\`? (\`hookgate --help\` lists the commands)` : `the commands are ${names.join(', ')}; \`hookgate --help\` describes them`}\n`);
     return EXIT.usage;
   }
@@ -82,18 +83,30 @@ function reportUsageError(message: string, cmd: Command, io: Io): void {
   const [first, ...rest] = message.split('\n');
   const suggestion = /\(Did you mean (.+)\?\)/.exec(rest.join(' '))?.[1];
   const help = `\`hookgate ${cmd.parent ? cmd.name() + ' ' : ''}--help\``;
-  io.err(`${first.startsWith('error: ') ? first : 'error: ' + first}\n`);
+  // Commander quotes what was typed ('--a-megabyte-long-option'): repeat it cut to a readable length.
+  const line = readable(first.replace(/'([^']{81,})'/g, (_, typed: string) => `'${echo(typed)}'`));
+  io.err(`${line.startsWith('error: ') ? line : 'error: ' + line}\n`);
   io.err(`hint: ${suggestion ? `did you mean ${suggestion}? (${help} lists the options)` : `${help} shows the usage and every option`}\n`);
+}
+
+/** Longest line an error or hint prints: the last guard against a pasted megabyte echoed back whole. */
+const LINE_MAX_CHARS = 1000;
+
+function readable(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l.length > LINE_MAX_CHARS ? `${l.slice(0, LINE_MAX_CHARS)}… (${l.length} characters)` : l))
+    .join('\n');
 }
 
 export function reportError(e: unknown, io: Io, debug: boolean): number {
   if (isHookgateError(e)) {
-    io.err(`error: ${e.message}\nhint: ${e.hint}\n`);
+    io.err(`error: ${readable(e.message)}\nhint: ${readable(e.hint)}\n`);
     if (debug && e.stack) io.err(e.stack + '\n');
     return e.exitCode;
   }
   const err = e as Error;
-  io.err(`error: unexpected failure: ${err?.message ?? String(e)}\n`);
+  io.err(`error: unexpected failure: ${readable(err?.message ?? String(e))}\n`);
   if (debug) io.err((err?.stack ?? '') + '\n');
   else io.err('hint: this is a hookgate bug; run again with --debug and report the stack trace\n');
   return EXIT.usage;

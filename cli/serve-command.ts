@@ -7,6 +7,10 @@ import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { maskSecret } from './mask.js';
 import { maskUrl } from '../fixtures/mask.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
+import { echo } from '../fixtures/echo.js';
+import { lookup } from 'node:dns/promises';
+import { resolve as resolvePath } from 'node:path';
+import { refuseSystemPath } from './report-files.js';
 import { newWebhookId } from '../fixtures/index.js';
 import { schemeFor } from '../mock-provider/signing/index.js';
 import { createDispatcher, httpDeliver, realClock, scaledClock } from '../mock-provider/engine/index.js';
@@ -49,12 +53,43 @@ export function registerServe(program: Command, io: Io, setCode: (c: number) => 
     .action(async (flags: Record<string, unknown>) => setCode(await runServe(resolveFor<ServeOpts>(SERVE_OPTIONS, flags, io), io)));
 }
 
+const HOST_HINT = 'pass an address of this machine: --host 127.0.0.1 (the default), ::1, or 0.0.0.0 for every interface';
+
+/** `--host` must name this machine: a name that does not resolve is the user's to fix, not a crash. */
+async function requireLocalHost(host: string): Promise<void> {
+  try {
+    await lookup(host);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new HookgateError('BAD_OPTION', `--host "${echo(host)}" does not resolve to an address${code ? ` (${code})` : ''}`, HOST_HINT);
+  }
+}
+
+/** Why the APIs could not listen, in the user's terms; anything else stays unexpected. */
+function listenError(e: NodeJS.ErrnoException, o: ServeOpts): Error {
+  switch (e.code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return new HookgateError('BAD_OPTION', `--host "${echo(o.host)}" does not resolve to an address (${e.code})`, HOST_HINT);
+    case 'EADDRNOTAVAIL':
+      return new HookgateError('BAD_OPTION', `--host "${echo(o.host)}" is not an address of this machine`, HOST_HINT);
+    case 'EACCES':
+      return new HookgateError('PORT_IN_USE', `not allowed to listen on port ${o.port}`, 'ports below 1024 need privileges: pass --port 8040 (the default), or --port 0 for a random one');
+    default:
+      return e;
+  }
+}
+
 export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   const profile = requireProvider(o.provider);
   const target = requireUrl(o.target, '--target');
   const scheme = schemeFor(profile);
   if (o.secret) scheme.validateSecret(o.secret, profile.displayName);
   const token = o.token ?? 'hgt_' + randomBytes(16).toString('hex');
+  // Both before anything is written: a store under /proc would hang in mkdir, a bad --host would leave a store behind.
+  refuseSystemPath(resolvePath(io.cwd, o.store), '--store', 'pass --store with a file on a real disk, e.g. --store ./.hookgate/serve.db');
+  await requireLocalHost(o.host);
   // Loaded here, not at startup: the native SQLite addon is only needed by `serve`.
   const { sqliteStore } = await import('../mock-provider/engine/sqlite-store.js');
   let store: ReturnType<typeof sqliteStore>;
@@ -100,7 +135,7 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new HookgateError('PORT_IN_USE', `port ${o.port} is already in use`, 'pass another --port, or --port 0 for a random one') : e),
+      reject(e.code === 'EADDRINUSE' ? new HookgateError('PORT_IN_USE', `port ${o.port} is already in use`, 'pass another --port, or --port 0 for a random one') : listenError(e, o)),
     );
   }).catch((e) => {
     store.close();

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
+import { timerMs } from './timers.js';
 
 export interface OutgoingRequest { url: string; headers: Record<string, string>; body: Buffer; method?: 'POST' | 'GET' }
 export type TransportErrorKind = 'refused' | 'reset' | 'timeout' | 'dns' | 'aborted' | 'other';
@@ -61,7 +62,7 @@ export async function send(req: OutgoingRequest, opts: SendOptions): Promise<Att
     // a slow-drip receiver would reset, so it cannot model a provider that gives up after N seconds.
     timer = setTimeout(
       () => giveUp({ kind: 'error', error: 'timeout', message: `no response within ${opts.timeoutMs} ms` }),
-      opts.timeoutMs,
+      timerMs(opts.timeoutMs),
     );
 
     const start = (viaAgent: http.Agent, isRetry: boolean, firstError?: unknown): void => {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { MAX_TIMER_MS } from '../timers.js';
 
 /**
  * Where the delivery engine reads the time and waits. Virtual time is what the schedule is written in;
@@ -24,8 +25,6 @@ export interface Clock {
   readonly timeScale?: number;
 }
 
-// setTimeout silently turns anything above this into 1 ms.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Waits `realMs` of real time in timer-sized chunks; resolves early on abort. */
 function realSleep(realMs: number, signal?: AbortSignal): Promise<void> {

@@ -1,5 +1,6 @@
 import { HookgateError } from '../../fixtures/hookgate-error.js';
 import { nearest } from '../../fixtures/nearest.js';
+import { echo } from '../../fixtures/echo.js';
 import type { Check } from '../types.js';
 import { valid } from './signature/valid.js';
 import { rawBody } from './signature/raw-body.js';
@@ -54,7 +55,7 @@ function validate(patterns: string[], flag: string, catalog: readonly Check[]): 
   for (const p of patterns) {
     if (catalog.some((c) => matches(c.id, p))) continue;
     const near = nearest(p, catalog.map((c) => c.id));
-    throw new HookgateError('UNKNOWN_CHECK', `${flag} names no check: "${p}"`, `${near ? `did you mean "${near}"? ` : ''}ids are listed by \`hookgate check --list\`; a prefix such as "signature." selects a family`);
+    throw new HookgateError('UNKNOWN_CHECK', `${flag} names no check: "${echo(p)}"`, `${near ? `did you mean "${near}"? ` : ''}ids are listed by \`hookgate check --list\`; a prefix such as "signature." selects a family`);
   }
 }
 

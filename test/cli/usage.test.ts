@@ -73,7 +73,7 @@ describe('mistyped commands and options', () => {
 describe('hints say more than the flag name', () => {
   it('a bad option value gets an example of a good one where it came from: flag, environment, config file', async () => {
     const flag = errorAndHint(await cli(['check', '--provider', 'optipick', '--url', 'http://127.0.0.1:9/', '--runs', '0']));
-    expect(flag.error).toBe('error: --runs must be an integer from 1 up');
+    expect(flag.error).toBe('error: --runs must be an integer from 1 to 10000 (property-based runs per check)');
     expect(flag.hint).toBe('hint: e.g. --runs 50');
     const env = errorAndHint(await cli(['check', '--provider', 'optipick', '--url', 'http://127.0.0.1:9/'], { env: { HOOKGATE_SETTLE_MS: 'soon' } }));
     expect(env.hint).toBe('hint: set it like HOOKGATE_SETTLE_MS=500, or unset it');
