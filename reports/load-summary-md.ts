@@ -31,6 +31,7 @@ export function loadSummaryMd(r: LoadResults, opts: LoadSummaryOptions = {}): st
     );
   }
   if (r.interrupted) blocks.push('> [!WARNING]\n> The run was interrupted: these figures are partial.');
+  if (r.findMax) blocks.push(findMaxSection(r.findMax));
   if (r.thresholds.length) blocks.push(thresholdTable(r, opts.sharded ?? false, !r.valid && !(opts.allowInvalid ?? false)));
   blocks.push(figuresTable(r));
   if (Object.keys(r.statusCodes).length) blocks.push(statusTable(r.statusCodes));
@@ -84,6 +85,15 @@ function figuresTable(r: LoadResults): string {
   ];
   if (r.warmupMs > 0) rows.push(['Warmup (excluded)', duration(r.warmupMs)]);
   return ['#### Figures', '', '| Figure | Value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+}
+
+/** `--find-max`: the answer, then every step in the order measured (the figures below are the step at the rate found). */
+function findMaxSection(f: NonNullable<LoadResults['findMax']>): string {
+  const answer =
+    f.maxRate !== null ? `**Max rate: ${num(f.maxRate, 2)}/s** held every threshold (measured twice).` : '**Max rate: none** — no rate held every threshold twice.';
+  const bound = f.generatorBoundAt !== undefined ? `\n\nGenerator-bound at ${num(f.generatorBoundAt, 2)}/s: use \`--workers\` or shards (the receiver's capacity may be higher).` : '';
+  const rows = f.curve.map((p) => `| ${num(p.rate, 2)}/s | ${num(p.achieved, 1)}/s | ${ms(p.p50)} | ${ms(p.p99)} | ${p.errorRate}% | ${num(p.timeouts)} | ${!p.valid ? '⚠️ generator-bound' : p.pass ? '✅ pass' : '❌ fail'} |`);
+  return ['#### Find max', '', answer + bound, '', '| Rate asked | Achieved | p50 | p99 | Errors | Timeouts | Step |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 function statusTable(codes: Record<string, number>): string {

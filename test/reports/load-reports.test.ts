@@ -333,3 +333,29 @@ describe('junit.xml', () => {
     expect(suite.name).toBe('hookgate load a"b<c>');
   });
 });
+
+describe('loadSummaryMd with --find-max', () => {
+  it('gives the max rate and every step', async () => {
+    const { loadSummaryMd } = await import('../../reports/load-summary-md.js');
+    const { createAggregate } = await import('../../suites/load/aggregate.js');
+    const p = createAggregate(0).partial();
+    const r = {
+      schemaVersion: 1, tool: { name: 'hookgate', version: '0' }, provider: 'optipick', target: 'http://127.0.0.1:1/w', startedAt: '2026-01-01T00:00:00Z',
+      model: { kind: 'open', rate: 400, maxInflight: 1000 }, durationMs: 2000, warmupMs: 0, requests: 800, throughputPerSec: 400,
+      latencyMs: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5, mean: 1 }, statusCodes: { 200: 800 }, ok2xx: 800, errors: 0,
+      errorKinds: { non2xx: 0, reset: 0, refused: 0, closed: 0, parse: 0, other: 0 }, timeouts: 0, missedStarts: 0, duplicatesSent: 0, largeSent: 0, drained: 0,
+      generatorCpu: { elu: [0.3], max: 0.3 }, valid: true, thresholds: [{ expr: 'errors<1%', actual: 0, pass: true }], histogramConfig: p.histogramConfig, histogram: p.histogram, timeline: [],
+      findMax: { maxRate: 400, generatorBoundAt: 1600, curve: [
+        { rate: 400, achieved: 400, p50: 1, p99: 3, errorRate: 0, timeouts: 0, pass: true, valid: true },
+        { rate: 800, achieved: 790, p50: 2, p99: 900, errorRate: 4.5, timeouts: 0, pass: false, valid: true },
+        { rate: 1600, achieved: 1200, p50: 2, p99: 900, errorRate: 4.5, timeouts: 0, pass: false, valid: false },
+      ] },
+      interrupted: false,
+    } as const;
+    const md = loadSummaryMd(r as never);
+    expect(md).toContain('**Max rate: 400/s** held every threshold (measured twice).');
+    expect(md).toContain('Generator-bound at 1,600/s');
+    expect(md).toContain('| 800/s | 790/s | 2 ms | 900 ms | 4.5% | 0 | ❌ fail |');
+    expect(md).toContain('⚠️ generator-bound');
+  });
+});
