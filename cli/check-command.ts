@@ -28,6 +28,7 @@ export function registerCheck(program: Command, io: Io, setCode: (c: number) => 
     .option('--effects-url <url>', "the receiver's test hook: GET returns a JSON array of processed dedup keys")
     .option('--api-port <n>', 'port of the fetch-back REST API hookgate serves (OptiPick, Dimmy; default random)')
     .option('--settle-ms <n>', 'how long to wait for asynchronous processing before judging (default 500)')
+    .option('--timeout <seconds>', "per-request timeout, 0.001 (1 ms) to 86400 (a day) (default the provider's: 20 s Svix, 30 s OmniSales)")
     .option('--list', 'list the check catalog and exit')
     .addHelpText(
       'after',

@@ -10,6 +10,7 @@ import { concreteTypes, resolveEvent, newWebhookId } from '../fixtures/index.js'
 import type { ProviderProfile } from '../fixtures/profile.js';
 import { schemeFor, type HeaderStyle } from '../mock-provider/signing/index.js';
 import { createContext } from '../suites/context.js';
+import { timeoutPhrase } from '../suites/liveness.js';
 import { selectChecks } from '../suites/conformance/catalog.js';
 import { runChecks } from '../suites/runner.js';
 import { freePort, startReceiver, type ReceiverProcess } from '../suites/receiver-process.js';
@@ -44,6 +45,8 @@ export interface CheckOpts {
   effectsUrl?: string;
   apiPort?: number;
   settleMs: number;
+  /** `--timeout S`: per-request timeout in seconds (default the provider's). */
+  timeout?: number;
 }
 
 function subscribedTypes(profile: ProviderProfile, events: string[] | undefined): string[] {
@@ -127,6 +130,7 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       seed,
       runs: o.runs,
       largeSize: o.largeSize,
+      timeoutMs: o.timeout === undefined ? undefined : Math.max(1, Math.round(o.timeout * 1000)),
       signal: abort.signal,
       webhookId: newWebhookId(),
       observation: {
@@ -136,6 +140,8 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       },
     });
     await assertReachable(ctx, url);
+    // A receiver that accepts connections but never answers costs this one timeout, not one per request.
+    if (ctx.liveness.silence) io.err(`hookgate: the receiver accepted the connection but sent no answer within ${timeoutPhrase(ctx.timeoutMs, profile)}: timeout.latency-budget fails on that delivery; the checks that need an answer are skipped\n`);
     const color = colorEnabled(io);
     let results = await runChecks(checks, ctx, {
       concurrency: o.concurrency,

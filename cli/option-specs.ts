@@ -52,6 +52,7 @@ export const CHECK_OPTIONS: OptSpec[] = [
   { key: 'effectsUrl', type: 'string' },
   { key: 'apiPort', type: 'int', min: 0, max: 65535, unit: PORT },
   { key: 'settleMs', type: 'int', min: 0, max: 60_000, default: 500, unit: 'milliseconds, at most a minute' },
+  { key: 'timeout', type: 'number', min: 0.001, max: DAY_S, unit: SECONDS, example: 20 },
 ];
 
 export const SERVE_OPTIONS: OptSpec[] = [

@@ -9,6 +9,7 @@ import { findEvent } from '../fixtures/index.js';
 import fc from 'fast-check';
 import { toEvidence } from './evidence.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { newLiveness, sendWatched } from './liveness.js';
 
 /**
  * The check whose code is running: the runner enters it around each check, so a request
@@ -28,7 +29,7 @@ export interface ContextOptions {
   signal: AbortSignal;
   /** OmniSales X-Webhook-ID for this run's endpoint. */
   webhookId: string;
-  /** Per-request timeout; the provider's by default. */
+  /** Per-request timeout in ms; the provider's by default (`check --timeout`, tests). */
   timeoutMs?: number;
   observation?: Partial<Observation>;
 }
@@ -37,6 +38,7 @@ export interface ContextOptions {
 export function createContext(o: ContextOptions): CheckContext {
   const env = { profile: o.profile, secret: o.secret, webhookId: o.webhookId };
   let counter = 0;
+  const timeoutMs = o.timeoutMs ?? o.profile.timeoutMs;
   const ctx: CheckContext = {
     checkId: '',
     profile: o.profile,
@@ -69,10 +71,15 @@ export function createContext(o: ContextOptions): CheckContext {
       };
       return { msg, recipe, request: buildFromRecipe(env, recipe) };
     },
+    timeoutMs,
     async send(d) {
-      const a = await send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs: o.timeoutMs ?? o.profile.timeoutMs, signal: o.signal });
+      const checkId = runningCheck.getStore() ?? '';
+      // A silent receiver costs one timeout, not one per request (suites/liveness.ts).
+      const a = await sendWatched(ctx.liveness, { checkId, d, timeoutMs, profile: o.profile }, o.signal, (signal) =>
+        send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs, signal }),
+      );
       if (d.recipe.variant === 'valid') ctx.validAttempts.push(a);
-      ctx.sent.push({ checkId: runningCheck.getStore() ?? '', d, a });
+      ctx.sent.push({ checkId, d, a });
       return a;
     },
     evidence(d, a, label, expected) {
@@ -83,6 +90,7 @@ export function createContext(o: ContextOptions): CheckContext {
     validAttempts: [],
     sent: [],
     observation: { settleMs: 500, sawDuplicateFlag: false, ...o.observation },
+    liveness: newLiveness(),
     async baseline(type) {
       const delivery = ctx.delivery(ctx.newMessage(type));
       const attempt = await ctx.send(delivery);

@@ -1,6 +1,7 @@
 import type { Check, CheckContext, CheckResult, ProcessingProbe } from './types.js';
 import { judgeProcessing } from './conformance/processing.js';
 import { runningCheck } from './context.js';
+import { ReceiverSilent } from './liveness.js';
 
 export interface RunnerOptions {
   /** How many checks run at once; each check's own requests are sequential. */
@@ -12,7 +13,8 @@ export interface RunnerOptions {
 /**
  * Runs checks with bounded concurrency and turns each outcome into a result:
  * not-applicable → skip with the reason, a SHOULD `fail` → `warn`, a thrown
- * error → `error` (a tool or transport problem, kept apart from findings).
+ * error → `error` (a tool or transport problem, kept apart from findings), a
+ * receiver taken for silent mid-check → skip `no-evidence` (suites/liveness.ts).
  * Results come back in catalog order whatever order they finished in.
  */
 export async function runChecks(checks: Check[], ctx: CheckContext, opts: RunnerOptions): Promise<CheckResult[]> {
@@ -87,6 +89,10 @@ export async function runOne(check: Check, ctx: CheckContext, onProbes?: (probes
     };
   } catch (e) {
     const interrupted = ctx.signal.aborted;
+    // The receiver stopped answering (suites/liveness.ts): what this check needed was not there to judge.
+    if (e instanceof ReceiverSilent && !interrupted) {
+      return { ...base, status: 'skip', skipKind: 'no-evidence', message: e.message, durationMs: Math.round(performance.now() - t0) };
+    }
     return {
       ...base,
       status: interrupted ? 'skip' : 'error',

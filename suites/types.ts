@@ -5,6 +5,7 @@ import type { Message } from '../mock-provider/delivery.js';
 import type { ReplayRecipe, RecipeChange } from '../mock-provider/recipe.js';
 import type { Observer } from './observe/observer.js';
 import type { FetchCounts } from './observe/fetch-back.js';
+import type { Liveness } from './liveness.js';
 
 export type Severity = 'must' | 'should';
 /** What a check found. The runner turns a SHOULD `fail` into `warn`; a MUST check with a SHOULD part may return `warn` itself. */
@@ -143,7 +144,12 @@ export interface CheckContext {
    * (a recipe without type/messageId/signedBody/headerStyle, which come from `msg`).
    */
   delivery(msg: Message, change?: RecipeChange): Delivery;
-  /** Sends a delivery with the provider's timeout; never throws for transport errors. */
+  /** The per-request timeout: the provider's unless `--timeout` says otherwise. */
+  timeoutMs: number;
+  /**
+   * Sends a delivery with `timeoutMs`; never throws for transport errors. Throws `ReceiverSilent`
+   * (suites/liveness.ts) once the receiver is taken for silent, instead of waiting out the timeout again.
+   */
   send(d: Delivery): Promise<Attempt>;
   /** Turns an attempt into evidence. */
   evidence(d: Delivery, a: Attempt, label: string, expected: string): Evidence;
@@ -161,6 +167,8 @@ export interface CheckContext {
   /** Every delivery sent through `send`, in order, with the check that sent it (receiver-log attribution, processing baselines). */
   sent: SentRecord[];
   observation: Observation;
+  /** Whether the receiver still answers at all (shared by the whole run): suites/liveness.ts. */
+  liveness: Liveness;
 }
 
 /** What can show that the receiver processed a message (SPEC "Observation"), shared by the whole run. */

@@ -4,6 +4,7 @@ import { createDispatcher, memoryStore, scaledClock, formatDuration, type Attemp
 import { flaggedDuplicate } from '../../observe/duplicate-flag.js';
 import { countAfterSettle, observeFirst, unobservedSkip } from '../../observe/watch.js';
 import { ACCEPTANCE, answer, skipBaseline } from '../verdicts.js';
+import { ReceiverSilent } from '../../liveness.js';
 
 /** The first attempts reach the receiver but count as failed, as when the provider's timeout fires first. */
 const FORCED_FAILURES = 2;
@@ -28,6 +29,8 @@ export const retryRecovery: Check = {
     if (!base.accepted) return skipBaseline(base.attempt);
     const msg = ctx.newMessage();
     const sent: { d: ReturnType<typeof ctx.delivery>; a: Attempt }[] = [];
+    // The engine records a throwing deliver as a failed attempt and retries; a receiver taken for silent must end the check instead.
+    let silent: ReceiverSilent | undefined;
     const dispatcher = createDispatcher({
       profile: ctx.profile,
       clock: scaledClock(TIME_SCALE),
@@ -36,7 +39,10 @@ export const retryRecovery: Check = {
       // Each attempt goes through the check's own sender: re-signed now, same id, evidence-ready.
       deliver: async (job) => {
         const d = ctx.delivery(msg, { variant: `retry-attempt-${job.attempt}` });
-        const a = await ctx.send(d);
+        const a = await ctx.send(d).catch((e: unknown) => {
+          if (e instanceof ReceiverSilent) silent ??= e;
+          throw e;
+        });
         sent.push({ d, a });
         if (job.attempt <= FORCED_FAILURES) return { error: 'timeout', message: 'treated as failed by the provider', latencyMs: a.latencyMs, startedAt: a.startedAt };
         return toResult(a);
@@ -48,10 +54,11 @@ export const retryRecovery: Check = {
     // Done when the store says so: the dispatcher's counters dip to zero between an attempt and its reschedule.
     const deadline = Date.now() + REAL_BUDGET_MS;
     const finished = async () => (await dispatcher.store.listDeliveries()).every((d) => d.state === 'delivered' || d.state === 'dead');
-    while (!(await finished()) && Date.now() < deadline && !ctx.signal.aborted) {
+    while (!(await finished()) && Date.now() < deadline && !ctx.signal.aborted && !silent) {
       await new Promise((r) => setTimeout(r, 10));
     }
     await dispatcher.stop();
+    if (silent) throw silent;
     const records = await dispatcher.store.listAttempts();
     const schedule = records.map((r) => `#${r.n} at ${formatDuration(r.virtualOffsetMs)}${r.status ? ` HTTP ${r.status}` : ''}`).join(', ');
     const last = sent.at(-1);

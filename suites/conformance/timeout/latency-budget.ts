@@ -1,5 +1,6 @@
 import type { Check, CheckContext, CheckOutcome, Evidence } from '../../types.js';
-import { isSuccess, type Attempt } from '../../../mock-provider/sender.js';
+import { isSuccess } from '../../../mock-provider/sender.js';
+import { isTimeout, timeoutPhrase } from '../../liveness.js';
 import { answer } from '../verdicts.js';
 
 /** Own deliveries on top of the run's, so the check stands alone under --only. */
@@ -10,14 +11,30 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-const isTimeout = (a: Attempt) => a.outcome.kind === 'error' && a.outcome.error === 'timeout';
-
-function tooSlow(ctx: CheckContext, evidence: Evidence[]): CheckOutcome {
+function tooSlow(ctx: CheckContext, evidence: Evidence[], silent = false): CheckOutcome {
   return {
     status: 'fail',
-    message: `a valid delivery got no answer within the provider's ${ctx.profile.timeoutMs / 1000} s timeout: the provider counts it as failed and retries it. Answer 2xx first and process asynchronously (a queue).`,
+    message:
+      `a valid delivery got no answer within ${timeoutPhrase(ctx.timeoutMs, ctx.profile)}: the provider counts it as failed and retries it. ` +
+      (silent
+        ? 'No correctly signed delivery was answered while it waited: the receiver accepts connections but does not answer (a hung process, a blocked event loop, a proxy with nothing behind it?), so the checks that need an answer were skipped.'
+        : 'Answer 2xx first and process asynchronously (a queue).'),
     evidence,
   };
+}
+
+const expectedAnswer = (ctx: CheckContext) => `an answer within ${ctx.timeoutMs / 1000} s`;
+
+/**
+ * A correctly signed delivery of this run that timed out, as evidence: the one that showed the
+ * receiver silent (then nothing else is worth sending), else the first valid one that timed out.
+ */
+function timedOutSoFar(ctx: CheckContext): CheckOutcome | undefined {
+  const silence = ctx.liveness.silence;
+  const s = silence ?? ctx.sent.find((r) => r.d.recipe.variant === 'valid' && isTimeout(r.a));
+  if (!s) return undefined;
+  const by = s.checkId ? `valid delivery sent by ${s.checkId}` : 'the first valid delivery, sent before the checks';
+  return tooSlow(ctx, [ctx.evidence(s.d, s.a, by, expectedAnswer(ctx))], Boolean(silence));
 }
 
 export const latencyBudget: Check = {
@@ -27,13 +44,15 @@ export const latencyBudget: Check = {
   appliesTo: () => true,
   phase: 'final',
   async run(ctx): Promise<CheckOutcome> {
+    // A delivery that already timed out is the evidence: sending more would only wait again.
+    const early = timedOutSoFar(ctx);
+    if (early) return early;
     for (let i = 0; i < OWN && !ctx.signal.aborted; i++) {
       const d = ctx.delivery(ctx.newMessage());
       const a = await ctx.send(d);
       // A receiver slower than the timeout costs one timeout here, not five.
-      if (isTimeout(a)) return tooSlow(ctx, [ctx.evidence(d, a, 'valid delivery', `an answer within ${ctx.profile.timeoutMs / 1000} s`)]);
+      if (isTimeout(a)) return tooSlow(ctx, [ctx.evidence(d, a, 'valid delivery', expectedAnswer(ctx))], Boolean(ctx.liveness.silence));
     }
-    if (ctx.validAttempts.some(isTimeout)) return tooSlow(ctx, []);
     // Evidence: valid deliveries that got an HTTP answer. A transport failure (reset, garbage,
     // refused) says nothing about how long the receiver takes, and answers to deliveries it
     // refused say nothing about how long processing takes: a pass needs at least one 2xx.
