@@ -56,7 +56,6 @@ const noErrors = (): ErrorCounts => ({ non2xx: 0, reset: 0, refused: 0, closed: 
  * stall shows in the seconds whose requests waited for it.
  */
 export function createAggregate(measureStartMs: number, config: HistogramConfig = HISTOGRAM_CONFIG): Aggregate {
-  const whole = newHistogram(config);
   const seconds = new Map<number, { counts: SecondCounts; h: Histogram }>();
   const p = {
     requests: 0,
@@ -77,9 +76,8 @@ export function createAggregate(measureStartMs: number, config: HistogramConfig 
       const t = Math.floor((s.dueMs - measureStartMs) / 1000);
       let sec = seconds.get(t);
       if (!sec) seconds.set(t, (sec = { counts: { requests: 0, ok2xx: 0, non2xx: 0, errors: 0, timeouts: 0 }, h: newHistogram(config) }));
-      const us = toMicros(s.endMs - s.dueMs, config);
-      whole.recordValue(us);
-      sec.h.recordValue(us);
+      // Recorded once, into its second: the whole run's histogram is the sum of the seconds' (exact).
+      sec.h.recordValue(toMicros(s.endMs - s.dueMs, config));
       p.requests++;
       sec.counts.requests++;
       if (s.duplicate) p.duplicatesSent++;
@@ -106,6 +104,8 @@ export function createAggregate(measureStartMs: number, config: HistogramConfig 
       }
     },
     partial() {
+      const whole = newHistogram(config);
+      for (const { h } of seconds.values()) whole.add(h);
       const timeline = [...seconds.entries()]
         .sort(([a], [b]) => a - b)
         .map(([t, { counts, h }]) => ({ t, ...counts, histogram: hdr.encodeIntoCompressedBase64(h) }));
