@@ -8,7 +8,7 @@
 export type ErrorKind = 'reset' | 'refused' | 'closed' | 'parse' | 'other';
 
 export type RequestOutcome =
-  | { kind: 'response'; status: number }
+  | { kind: 'response'; status: number; /** closed before the body it announced ended */ cutShort?: boolean }
   | { kind: 'timeout' }
   | { kind: 'error'; error: ErrorKind; message?: string };
 
