@@ -54,11 +54,12 @@ export function processCpuMs(pid) {
  * so the pid is the tool's own) and `probes` holds what it resolved to.
  */
 export function run(pin, core, cmd, args, opts = {}) {
-  const { probeAt = [], probe, ...spawnOpts } = opts;
+  const { probeAt = [], probe, onSpawn, ...spawnOpts } = opts;
   const [file, argv] = pinned(pin, core, cmd, args);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOpts });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     const probes = [];
@@ -95,10 +96,10 @@ export function steadyFigures(probes) {
   return { cpuUsPerRequest: ((b.cpuMs - a.cpuMs) * 1000) / n, arrivalsPerSec: (n * 1000) / (b.at - a.at), cpuShare: (b.cpuMs - a.cpuMs) / (b.at - a.at) };
 }
 
-/** A receiver script in its own (pinned) process, talking over IPC. */
-export async function startReceiver(pin, script) {
+/** A receiver script in its own (pinned) process, talking over IPC; `env` is added to the bench's environment. */
+export async function startReceiver(pin, script, env = {}) {
   const [file, argv] = pinned(pin, RECEIVER_CORE, process.execPath, [script]);
-  const child = spawn(file, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(file, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   const waiters = [];
   child.on('message', (m) => {
     const i = waiters.findIndex((w) => w.type === m.type);
@@ -111,9 +112,11 @@ export async function startReceiver(pin, script) {
     });
   const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`receiver ${script} exited (${code})`))));
   exited.catch(() => {});
-  const { port } = await Promise.race([next('listening'), exited]);
+  const { type: _, port, ...info } = await Promise.race([next('listening'), exited]);
   return {
     port,
+    pid: child.pid,
+    info,
     url: `http://127.0.0.1:${port}/webhook`,
     send: (m) => child.send(m),
     async stats(extra = {}) {
@@ -142,6 +145,42 @@ export async function runHookgate(pin, root, { url, secret, duration, connection
   if (!existsSync(file)) throw new Error(`hookgate load wrote no load.json (exit ${r.code}):\n${r.stderr.slice(-2000)}${r.stdout.slice(-2000)}`);
   const load = JSON.parse(readFileSync(file, 'utf8'));
   return { load, code: r.code, rps: load.requests / (load.durationMs / 1000), stderr: r.stderr, ...steadyFigures(r.probes) };
+}
+
+/**
+ * `hookgate load --find-max` (the built CLI) as its own process; resolves load.json (its `findMax`
+ * holds maxRate, generatorBoundAt and the curve), the exit code and the wall time of the whole search.
+ */
+export async function runHookgateFindMax(pin, root, { url, secret, startRate, stepDuration, thresholds, out, receiverPid }) {
+  const args = [join(root, 'dist/cli/main.js'), 'load', '--provider', 'optipick', '--url', url, '--secret', secret, '--find-max', '--start-rate', String(startRate), '--step-duration', String(stepDuration), ...thresholds.flatMap((t) => ['--threshold', t]), '--out', out];
+  // Every 200 ms: the machine's CPU counters and the CPU time of hookgate and the receiver, so the
+  // other work on the machine during the search is what is left (a busy neighbour makes steps late).
+  const samples = [];
+  let timer;
+  const onSpawn = (child) => {
+    const sample = () => {
+      const s = { stat: cpuCounters(), hookgate: processCpuMs(child.pid), receiver: receiverPid ? processCpuMs(receiverPid) : 0, bench: cpuUsageMs(), at: performance.now() };
+      if (s.stat && s.hookgate !== undefined && s.receiver !== undefined) samples.push(s);
+    };
+    sample();
+    timer = setInterval(sample, 200);
+  };
+  const r = await run(pin, GENERATOR_CORE, process.execPath, args, { cwd: out, env: { ...process.env, NO_COLOR: '1' }, onSpawn });
+  clearInterval(timer);
+  const file = join(out, 'load.json');
+  if (!existsSync(file)) throw new Error(`hookgate load --find-max wrote no load.json (exit ${r.code}):\n${r.stderr.slice(-2000)}${r.stdout.slice(-2000)}`);
+  const load = JSON.parse(readFileSync(file, 'utf8'));
+  if (!load.findMax) throw new Error(`hookgate load --find-max wrote a load.json without findMax (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
+  let during;
+  if (samples.length >= 2) {
+    const [a, b] = [samples[0], samples.at(-1)];
+    const wallMs = b.at - a.at;
+    const cores = cpus().length;
+    const busyMs = b.stat.busyMs - a.stat.busyMs;
+    const ours = b.hookgate - a.hookgate + (b.receiver - a.receiver) + (b.bench - a.bench);
+    during = { seconds: wallMs / 1000, hookgateCore: (b.hookgate - a.hookgate) / wallMs, receiverCore: (b.receiver - a.receiver) / wallMs, benchCore: (b.bench - a.bench) / wallMs, other: Math.max(0, busyMs - ours) / (wallMs * cores) };
+  }
+  return { load, findMax: load.findMax, code: r.code, ms: r.ms, stdout: r.stdout, stderr: r.stderr, during };
 }
 
 /** autocannon's CLI with one static request (-j: JSON result); rate = completed requests / elapsed seconds. */
@@ -213,16 +252,27 @@ export async function ensureWrk() {
   return { ok: false, note: `wrk could not be installed (apt-get exit ${r.code}): the wrk baseline is skipped` };
 }
 
+const cpuUsageMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** The machine's CPU counters from /proc/stat (Linux; clock ticks, and busy time in ms summed over all cores); undefined elsewhere. */
+export function cpuCounters() {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    const idle = f[3] + f[4];
+    return { total, idle, busyMs: ((total - idle) * 1000) / clockTicks };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Share (0..1) of all cores busy over `ms`, from /proc/stat (Linux); undefined elsewhere. Run while the bench itself idles: it is the other work on the machine. */
 export async function machineBusy(ms = 1000) {
-  const read = () => {
-    try {
-      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-      return { total: f.reduce((a, b) => a + b, 0), idle: f[3] + f[4] };
-    } catch {
-      return undefined;
-    }
-  };
+  const read = cpuCounters;
   const a = read();
   await new Promise((r) => setTimeout(r, ms));
   const b = read();
