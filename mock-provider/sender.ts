@@ -6,7 +6,23 @@ import { timerMs } from './timers.js';
 export interface OutgoingRequest { url: string; headers: Record<string, string>; body: Buffer; method?: 'POST' | 'GET' }
 export type TransportErrorKind = 'refused' | 'reset' | 'timeout' | 'dns' | 'aborted' | 'other';
 export type AttemptOutcome =
-  | { kind: 'response'; status: number; headers: Record<string, string>; body: Buffer; bodyBytes: number; truncated: boolean }
+  | {
+      kind: 'response';
+      status: number;
+      headers: Record<string, string>;
+      body: Buffer;
+      bodyBytes: number;
+      /** We stopped reading at the cap (`maxResponseBytes`). */
+      truncated: boolean;
+      /**
+       * The receiver closed the connection (FIN) before the body it announced ended: fewer bytes than its
+       * Content-Length, or a chunked body without its last chunk. The status line had arrived, and the
+       * providers decide on the status line, so this is still an answer — with `note` saying so.
+       */
+      cutShort?: boolean;
+      /** Something about the answer worth printing beside the status, e.g. why the body is short. */
+      note?: string;
+    }
   | { kind: 'error'; error: TransportErrorKind; message: string };
 export interface Attempt { request: OutgoingRequest; startedAt: number /* epoch ms */; latencyMs: number; outcome: AttemptOutcome }
 export interface SendOptions { timeoutMs: number; maxResponseBytes?: number /* default 64 KiB */; signal?: AbortSignal; agent?: http.Agent }
@@ -109,14 +125,22 @@ function readBody(
   let kept = 0;
   let read = 0;
   const declared = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-  const outcome = (truncated: boolean): AttemptOutcome => ({
+  const outcome = (truncated: boolean, note?: string): AttemptOutcome => ({
     kind: 'response',
     status: res.statusCode ?? 0,
     headers: flattenHeaders(res.headers),
     body: Buffer.concat(chunks, kept),
     bodyBytes: read,
     truncated,
+    ...(note === undefined ? {} : { cutShort: true, note }),
   });
+  // A reset (RST) while the body streams fails the request first (its 'error' handler reports it as
+  // a reset); reaching here with the body incomplete means the receiver closed the connection cleanly
+  // after its status line: an answer whose body was cut short, not a transport failure.
+  const cutShort = (): void => {
+    const of = declared === undefined ? 'before the chunked body ended' : `after ${read} of the ${declared} bytes its Content-Length announced`;
+    settle(outcome(false, `body cut short: the receiver closed the connection ${of}`));
+  };
   res.on('data', (chunk: Buffer) => {
     if (isDone()) return;
     read += chunk.length;
@@ -133,9 +157,9 @@ function readBody(
     }
   });
   res.on('end', () => settle(outcome(false)));
-  res.on('error', (err) => settle(transportError(err)));
+  res.on('error', () => cutShort());
   res.on('close', () => {
-    if (!res.complete) settle({ kind: 'error', error: 'reset', message: 'connection closed before the response body ended' });
+    if (!res.complete) cutShort();
   });
 }
 
@@ -180,7 +204,15 @@ function classify(err: unknown): TransportErrorKind {
 }
 
 function transportError(err: unknown): AttemptOutcome {
-  return { kind: 'error', error: classify(err), message: errorMessage(err) };
+  return { kind: 'error', error: classify(err), message: describeParseError(err) ?? errorMessage(err) };
+}
+
+/** node's HTTP parser errors (code HPE_*), in the user's terms; undefined for anything else. */
+function describeParseError(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !code.startsWith('HPE_')) return undefined;
+  if (code === 'HPE_HEADER_OVERFLOW') return `response headers too large (over ${Math.round(http.maxHeaderSize / 1024)} KiB): ${errorMessage(err)}`;
+  return `not a valid HTTP response (${errorMessage(err)})`;
 }
 
 function errorMessage(err: unknown): string {
@@ -197,11 +229,17 @@ export function describeOutcome(a: Attempt): string {
   const ms = Math.round(a.latencyMs);
   const o = a.outcome;
   if (o.kind === 'response') {
-    return `HTTP ${o.status} in ${ms} ms${o.truncated ? ` (body truncated at ${o.body.length} bytes)` : ''}`;
+    const notes = [
+      o.truncated ? `body truncated at ${o.body.length} bytes` : '',
+      o.note ?? '',
+      o.status >= 300 && o.status < 400 ? 'redirects are never followed: a 3xx is a failed delivery' : '',
+    ].filter(Boolean);
+    return `HTTP ${o.status} in ${ms} ms${notes.length ? ` (${notes.join('; ')})` : ''}`;
   }
   switch (o.error) {
     case 'refused': return 'connection refused';
-    case 'reset': return `connection reset after ${ms} ms`;
+    // node says "socket hang up" when the connection closed (FIN) before any answer: not a reset by the receiver.
+    case 'reset': return /socket hang up/i.test(o.message) ? `connection closed without an answer after ${ms} ms` : `connection reset after ${ms} ms`;
     case 'timeout': return o.message;
     case 'dns': return `DNS lookup failed (${o.message})`;
     case 'aborted': return `aborted by caller after ${ms} ms`;

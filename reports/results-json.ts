@@ -88,7 +88,7 @@ function orderEvidence(e: Evidence): Record<string, unknown> {
   };
   if (e.response) {
     const s = e.response;
-    out.response = { status: s.status, headers: s.headers, body: s.body, bodyBytes: s.bodyBytes, latencyMs: s.latencyMs };
+    out.response = { status: s.status, headers: s.headers, body: s.body, bodyBytes: s.bodyBytes, latencyMs: s.latencyMs, ...(s.note ? { note: s.note } : {}) };
   }
   if (e.error) out.error = { kind: e.error.kind, message: e.error.message, latencyMs: e.error.latencyMs };
   out.curl = e.curl;

@@ -50,7 +50,7 @@ export function toEvidence(url: string, d: Delivery, a: Attempt, label: string, 
   };
   const o = a.outcome;
   if (o.kind === 'response') {
-    ev.response = { status: o.status, headers: o.headers, body: firstKb(o.body).text, bodyBytes: o.bodyBytes, latencyMs: Math.round(a.latencyMs) };
+    ev.response = { status: o.status, headers: o.headers, body: firstKb(o.body).text, bodyBytes: o.bodyBytes, latencyMs: Math.round(a.latencyMs), ...(o.note ? { note: o.note } : {}) };
   } else {
     ev.error = { kind: o.error, message: o.message, latencyMs: Math.round(a.latencyMs) };
   }

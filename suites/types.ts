@@ -26,7 +26,8 @@ export interface Evidence {
     bodyBytes: number;
     bodyTruncated: boolean;
   };
-  response?: { status: number; headers: Record<string, string>; body: string; bodyBytes: number; latencyMs: number };
+  /** `note`: e.g. the body was cut short (the connection closed before its Content-Length); the status still counts. */
+  response?: { status: number; headers: Record<string, string>; body: string; bodyBytes: number; latencyMs: number; note?: string };
   error?: { kind: string; message: string; latencyMs: number };
   curl: string;
   /** How `hookgate replay` rebuilds and re-signs this request. */

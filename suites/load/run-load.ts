@@ -286,7 +286,7 @@ function sumTicks(ticks: Tick[]): Tick {
   };
 }
 
-/** One correctly signed request before the run: a 4xx here means every request would be refused. */
+/** One correctly signed request before the run: a 4xx (or a 3xx, never followed) here means every request would fail. */
 async function preflight(o: LoadOptions, webhookId: string, runTag: string): Promise<void> {
   const traffic = createTraffic({ profile: getProfile(o.provider), secret: o.secret, url: o.url, headerStyle: o.headerStyle, events: o.events, seed: o.seed, duplicates: 0, large: 0, largeSize: o.largeSize, headers: o.headers, webhookId, idPrefix: `${runTag}p`.slice(0, 6) });
   const req = traffic.next(Math.floor(Date.now() / 1000));
@@ -307,6 +307,9 @@ async function preflight(o: LoadOptions, webhookId: string, runTag: string): Pro
   }
   if (outcome.status >= 400 && outcome.status < 500) {
     throw new HookgateError('REFUSED_LOAD', `the receiver refused the first correctly signed request with HTTP ${outcome.status}: the run would only measure refusals`, refusalHint(o, outcome.status), EXIT.failed);
+  }
+  if (outcome.status >= 300 && outcome.status < 400) {
+    throw new HookgateError('REFUSED_LOAD', `the receiver answered the first correctly signed request with HTTP ${outcome.status}, a redirect: providers never follow one, so every delivery would fail`, 'point --url at the address it redirects to (`curl -si -X POST <url>` shows the Location: often https:// or a trailing slash)', EXIT.failed);
   }
 }
 
