@@ -83,7 +83,8 @@ describe('each status check fails (or warns) on the receiver with its flaw', () 
     expect(res['status.malformed-signature'].status).toBe('fail');
     expect(res['status.malformed-signature'].message).toMatch(/stopped serving after .*non-ASCII/);
     expect(res['status.rejection-is-4xx'].status).toBe('warn');
-    expect(res['status.rejection-is-4xx'].message).toMatch(/connection reset/);
+    // The process dies mid-request: the socket ends with a reset or a plain close, depending on timing.
+    expect(res['status.rejection-is-4xx'].message).toMatch(/connection reset|connection closed without an answer/);
   });
   it("the OmniSales guide's example: 500s on missing/malformed headers warn, 413 at 256 kB warns", async () => {
     const port = await freePort();
