@@ -18,6 +18,7 @@ import { buildTemplate, requestHead, signatureChars, type RequestTemplate } from
 import {
   ENTITY_COUNTER_CHARS, TIMESTAMP_CHARS, entityCounterStart, entityTag, messageIdShape, namespaceNumber, writeDigits, writeHex,
 } from './traffic-ids.js';
+import { prng } from '../../fixtures/prng.js';
 
 export interface TrafficOptions {
   profile: ProviderProfile;
@@ -78,16 +79,6 @@ function share(name: string, v: number): number {
   return v;
 }
 
-/** mulberry32: the per-request draws, reproducible from the seed. */
-function prng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One request's identity: enough to rebuild it exactly (a redelivery) with a new timestamp. */
 class Records {

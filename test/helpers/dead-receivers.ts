@@ -6,7 +6,8 @@ import type { Running } from './receivers.js';
  * TCP on 127.0.0.1:0, so nothing in node:http answers for them (no 408, no keep-alive timeout).
  */
 
-async function tcp(onRequest: (sock: Socket) => void): Promise<Running & { connections(): number }> {
+/** A raw TCP receiver: `onRequest` decides what happens to a connection once a request arrived. */
+export async function rawReceiver(onRequest: (sock: Socket) => void): Promise<Running & { connections(): number }> {
   const sockets = new Set<Socket>();
   let connections = 0;
   const server = createServer((sock) => {
@@ -31,14 +32,14 @@ async function tcp(onRequest: (sock: Socket) => void): Promise<Running & { conne
 }
 
 /** Accepts, reads the request, never writes a byte. */
-export const silentReceiver = () => tcp(() => {});
+export const silentReceiver = () => rawReceiver(() => {});
 
 /**
  * Accepts, reads the request, then drips a valid answer one byte per `everyMs` (default a
  * second): each byte would reset an idle timer, so only a whole-exchange deadline ends it.
  */
 export const drippingReceiver = (everyMs = 1000) =>
-  tcp((sock) => {
+  rawReceiver((sock) => {
     const answer = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}';
     let i = 0;
     const drip = () => {

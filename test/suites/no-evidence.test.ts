@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { listen, type Running } from '../helpers/receivers.js';
+import { rawReceiver } from '../helpers/dead-receivers.js';
 import { runAgainst } from '../helpers/run-checks.js';
 import { CATALOG } from '../../suites/conformance/catalog.js';
 import { decideVerdict } from '../../suites/verdict.js';
@@ -19,28 +19,6 @@ const open: Running[] = [];
 afterAll(async () => {
   await Promise.all(open.map((r) => r.close()));
 });
-
-/** A raw TCP receiver: `onData` decides what happens to each connection once a request arrived. */
-async function rawReceiver(onRequest: (sock: Socket) => void): Promise<Running> {
-  const sockets = new Set<Socket>();
-  const server = createNetServer((sock) => {
-    sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-    sock.on('error', () => {});
-    sock.once('data', () => onRequest(sock));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: `${origin}/webhook`,
-    origin,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
 
 const RECEIVERS: Record<string, () => Promise<Running>> = {
   'refuses everything with 401': () =>
