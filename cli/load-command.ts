@@ -1,11 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 import { LOAD_OPTIONS } from './option-specs.js';
 import { requireProvider, requireUrl, resolveFor } from './context.js';
-import { prepareOutDir } from './report-files.js';
+import { prepareOutDir, writeLoadReports } from './report-files.js';
 import { maskSecret } from './mask.js';
 import { maskUrl } from '../fixtures/mask.js';
 import { colorEnabled } from './progress.js';
@@ -17,10 +15,6 @@ import { parseThreshold } from '../suites/load/thresholds.js';
 import { runFindMax, runLoad } from '../suites/load/run-load.js';
 import { loadVerdict } from '../suites/load/verdict.js';
 import type { LoadModel } from '../suites/load/generator.js';
-import { loadJson } from '../reports/load-json.js';
-import { loadSummaryMd } from '../reports/load-summary-md.js';
-import { loadReportHtml } from '../reports/load-report-html.js';
-import { loadJunitXml } from '../reports/load-junit.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface LoadOpts {
@@ -203,10 +197,7 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
     });
     if (io.isTTY && lastLine) io.err('\n');
     const verdict = loadVerdict(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) });
-    writeFileSync(join(outDir, 'load.json'), loadJson(results));
-    writeFileSync(join(outDir, 'summary.md'), loadSummaryMd(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) }));
-    writeFileSync(join(outDir, 'report.html'), loadReportHtml(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) }));
-    writeFileSync(join(outDir, 'junit.xml'), loadJunitXml(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) }));
+    writeLoadReports(outDir, results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) });
     io.out(loadTable(results, verdict, { color }));
     if (results.findMax) io.out(findMaxText(results.findMax, o.startRate));
     io.out(`reports: ${outDir}/summary.md, report.html, load.json, junit.xml\n`);

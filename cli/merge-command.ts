@@ -1,20 +1,16 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 import { MERGE_OPTIONS } from './option-specs.js';
 import { resolveFor } from './context.js';
-import { prepareOutDir } from './report-files.js';
+import { prepareOutDir, writeLoadReports } from './report-files.js';
 import { colorEnabled } from './progress.js';
 import { loadTable } from './load-text.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
 import { mergeShards } from '../suites/load/merge.js';
 import { loadVerdict } from '../suites/load/verdict.js';
 import type { LoadResults } from '../suites/load/types.js';
-import { loadJson } from '../reports/load-json.js';
-import { loadSummaryMd } from '../reports/load-summary-md.js';
-import { loadJunitXml } from '../reports/load-junit.js';
-import { loadReportHtml } from '../reports/load-report-html.js';
 
 interface MergeOpts {
   out: string;
@@ -57,10 +53,7 @@ export function runMerge(dirs: string[], o: MergeOpts, io: Io): number {
   const merged = mergeShards(parts);
   const outDir = prepareOutDir(o.out, io.cwd);
   const verdict = loadVerdict(merged, { allowInvalid: o.allowInvalid });
-  writeFileSync(join(outDir, 'load.json'), loadJson(merged));
-  writeFileSync(join(outDir, 'summary.md'), loadSummaryMd(merged, { allowInvalid: o.allowInvalid }));
-  writeFileSync(join(outDir, 'junit.xml'), loadJunitXml(merged, { allowInvalid: o.allowInvalid }));
-  writeFileSync(join(outDir, 'report.html'), loadReportHtml(merged, { allowInvalid: o.allowInvalid }));
+  writeLoadReports(outDir, merged, { allowInvalid: o.allowInvalid });
   io.out(`merged ${parts.length} shards\n`);
   io.out(loadTable(merged, verdict, { color: colorEnabled(io) }));
   io.out(`reports: ${outDir}/report.html (open in a browser), summary.md, load.json, junit.xml\n`);

@@ -6,6 +6,11 @@ import { resultsJson } from '../reports/results-json.js';
 import { junitXml } from '../reports/junit.js';
 import { summaryMarkdown } from '../reports/summary-md.js';
 import { reportHtml } from '../reports/report-html.js';
+import type { LoadResults } from '../suites/load/types.js';
+import { loadJson } from '../reports/load-json.js';
+import { loadSummaryMd, type LoadSummaryOptions } from '../reports/load-summary-md.js';
+import { loadReportHtml } from '../reports/load-report-html.js';
+import { loadJunitXml } from '../reports/load-junit.js';
 
 /** Kernel pseudo-filesystems: nothing hookgate writes belongs there, and node's recursive mkdir never returns under /proc. */
 const SYSTEM_ROOTS = ['/proc', '/sys', '/dev'];
@@ -69,4 +74,15 @@ export function writeReports(dir: string, r: RunResults, opts: { attachments?: M
   ];
   for (const [name, text] of files) writeFileSync(join(dir, name), text);
   return { files: files.map(([n]) => join(dir, n)) };
+}
+
+/** The four reports of a load run (or a merged one), from one verdict rule: they cannot disagree with the exit code. */
+export function writeLoadReports(dir: string, r: LoadResults, opts: LoadSummaryOptions): void {
+  const files: [string, string][] = [
+    ['load.json', loadJson(r)],
+    ['summary.md', loadSummaryMd(r, opts)],
+    ['report.html', loadReportHtml(r, opts)],
+    ['junit.xml', loadJunitXml(r, opts)],
+  ];
+  for (const [name, text] of files) writeFileSync(join(dir, name), text);
 }

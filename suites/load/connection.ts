@@ -21,6 +21,12 @@ export interface Endpoint {
   tls?: TlsOptions;
 }
 
+/** Where a URL's requests go: IPv6 brackets off, the scheme's default port, TLS for https. */
+export function endpointOf(url: URL): Endpoint {
+  const https = url.protocol === 'https:';
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (https ? 443 : 80)), ...(https ? { tls: {} } : {}) };
+}
+
 export type Done = (outcome: RequestOutcome, endMs: number) => void;
 
 export class LoadConnection {

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { getProfile } from '../../fixtures/index.js';
 import type { ProviderName } from '../../fixtures/profile.js';
-import type { HeaderStyle } from '../../mock-provider/signing/index.js';
 import { runGenerator, type GeneratorResult, type LoadModel, type Tick } from './generator.js';
-import { createTraffic } from './traffic.js';
+import { createTraffic, type TrafficOptions } from './traffic.js';
+import { endpointOf } from './connection.js';
 import type { RequestOutcome } from './types.js';
 
 /*
@@ -12,18 +12,10 @@ import type { RequestOutcome } from './types.js';
  * performance.timeOrigin), so the common start is an epoch time.
  */
 
-export interface GeneratorJob {
+/** The traffic's options as structured-clonable data: the provider by name, the URL as a string. */
+export interface GeneratorJob extends Omit<TrafficOptions, 'profile' | 'url' | 'idPrefix'> {
   provider: ProviderName;
   url: string;
-  secret: string;
-  headerStyle: HeaderStyle;
-  events?: string[];
-  seed: number;
-  duplicates: number;
-  large: number;
-  largeSize?: number;
-  headers: Array<[string, string]>;
-  webhookId: string;
   /** Namespaces this generator's ids (unique per worker and shard). */
   idPrefix: string;
   model: LoadModel;
@@ -69,7 +61,7 @@ export async function runJob(job: GeneratorJob, onTick?: (t: Tick) => void, sign
     if (early.total > 0 && early.refused / early.total > 0.5) stop.abort();
   };
   const result = await runGenerator({
-    endpoint: { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), ...(url.protocol === 'https:' ? { tls: {} } : {}) },
+    endpoint: endpointOf(url),
     model: job.model,
     startMs,
     warmupMs: job.warmupMs,

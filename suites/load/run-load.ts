@@ -8,7 +8,7 @@ import { getProfile } from '../../fixtures/index.js';
 import type { HeaderStyle } from '../../mock-provider/signing/index.js';
 import { readEffects } from '../observe/effects-url.js';
 import { latencyFigures, mergePartials } from './aggregate.js';
-import { LoadConnection } from './connection.js';
+import { LoadConnection, endpointOf } from './connection.js';
 import type { LoadModel, Tick } from './generator.js';
 import { runJob, type GeneratorJob, type JobResult } from './job.js';
 import { judgeThresholds, type Threshold } from './thresholds.js';
@@ -290,7 +290,7 @@ function sumTicks(ticks: Tick[]): Tick {
 async function preflight(o: LoadOptions, webhookId: string, runTag: string): Promise<void> {
   const traffic = createTraffic({ profile: getProfile(o.provider), secret: o.secret, url: o.url, headerStyle: o.headerStyle, events: o.events, seed: o.seed, duplicates: 0, large: 0, largeSize: o.largeSize, headers: o.headers, webhookId, idPrefix: `${runTag}p`.slice(0, 6) });
   const req = traffic.next(Math.floor(Date.now() / 1000));
-  const conn = new LoadConnection({ host: o.url.hostname.replace(/^\[|\]$/g, ''), port: Number(o.url.port || (o.url.protocol === 'https:' ? 443 : 80)), ...(o.url.protocol === 'https:' ? { tls: {} } : {}) });
+  const conn = new LoadConnection(endpointOf(o.url));
   // The pool's sweeper is not running here: one of our own enforces the timeout.
   const sweep = setInterval(() => conn.expire(performance.now()), 50);
   const outcome = await new Promise<RequestOutcome>((resolve) => conn.send(req.bytes, o.timeoutMs, (out) => resolve(out)));

@@ -47,11 +47,27 @@ export interface OutgoingRequest {
   /** The whole request (head and body), a fresh Buffer per request: the caller owns it. */
   bytes: Buffer;
   /** The dedup key: `svix-id`/`webhook-id` header value, or the OmniSales envelope `id`. */
-  messageId: string;
+  readonly messageId: string;
   duplicate: boolean;
   large: boolean;
   /** Pass back to `answered` when the response arrives. */
   handle: number;
+}
+
+/** A request as `next` returns it; the id is read from its bytes on demand, since the load hot path needs it only for redeliveries. */
+class Outgoing implements OutgoingRequest {
+  constructor(
+    readonly bytes: Buffer,
+    private readonly idStart: number,
+    private readonly idEnd: number,
+    readonly duplicate: boolean,
+    readonly large: boolean,
+    readonly handle: number,
+  ) {}
+
+  get messageId(): string {
+    return this.bytes.toString('latin1', this.idStart, this.idEnd);
+  }
 }
 
 export interface TrafficStats {
@@ -199,7 +215,7 @@ export function createTraffic(o: TrafficOptions): Traffic {
     stats.sent++;
     if (duplicate) stats.duplicates++;
     if (t.large) stats.large++;
-    return { bytes, messageId: bytes.toString('latin1', t.idOffset, t.idOffset + idLength), duplicate, large: t.large, handle };
+    return new Outgoing(bytes, t.idOffset, t.idOffset + idLength, duplicate, t.large, handle);
   }
 
   function answered(handle: number, status: number): void {
