@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HookgateError } from '../../fixtures/index.js';
 import type { FetchBackApi } from './fetch-back.js';
+import { respond } from './respond.js';
 
 export interface ServeFetchBackOptions {
   /** 0 (default) picks a free port; the check command prints the one it got. */
@@ -22,13 +23,7 @@ export function serveFetchBack(api: FetchBackApi, opts: ServeFetchBackOptions = 
   const host = opts.host ?? '127.0.0.1';
   const server = http.createServer((req, res) => {
     // req.url is the raw request target: node does not normalise `//optimize/...`, which handle() must see.
-    let out;
-    try {
-      out = api.handle({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers });
-    } catch (err) {
-      // A bug in a body builder must cost one 500, not the whole check run.
-      out = { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ detail: String(err) }) };
-    }
+    const out = respond(api, { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers });
     res.writeHead(out.status, { ...out.headers, 'content-length': String(Buffer.byteLength(out.body)) });
     res.end(out.body);
   });
