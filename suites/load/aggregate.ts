@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import { HISTOGRAM_CONFIG, type ErrorCounts, type HistogramConfig, type LatencyFigures, type Sample, type TimelineSecond } from './types.js';
+import { HISTOGRAM_CONFIG, type ErrorCounts, type RequestOutcome, type HistogramConfig, type LatencyFigures, type Sample, type TimelineSecond } from './types.js';
 
 /*
  * The load figures as a pure fold over finished requests (no clock, no sockets), and
@@ -45,6 +45,8 @@ export interface PartialAggregate {
 
 export interface Aggregate {
   add(s: Sample): void;
+  /** `add` without the Sample object: the generator's hot path. */
+  record(dueMs: number, endMs: number, outcome: RequestOutcome, duplicate: boolean): void;
   partial(): PartialAggregate;
 }
 
@@ -67,42 +69,48 @@ export function createAggregate(measureStartMs: number, config: HistogramConfig 
     duplicatesSent: 0,
     warmupRequests: 0,
   };
-  return {
-    add(s) {
-      if (s.dueMs < measureStartMs) {
-        p.warmupRequests++;
-        return;
-      }
-      const t = Math.floor((s.dueMs - measureStartMs) / 1000);
-      let sec = seconds.get(t);
-      if (!sec) seconds.set(t, (sec = { counts: { requests: 0, ok2xx: 0, non2xx: 0, errors: 0, timeouts: 0 }, h: newHistogram(config) }));
-      // Recorded once, into its second: the whole run's histogram is the sum of the seconds' (exact).
-      sec.h.recordValue(toMicros(s.endMs - s.dueMs, config));
-      p.requests++;
-      sec.counts.requests++;
-      if (s.duplicate) p.duplicatesSent++;
-      const o = s.outcome;
-      if (o.kind === 'response') {
-        p.statusCodes[o.status] = (p.statusCodes[o.status] ?? 0) + 1;
-        if (o.status >= 200 && o.status < 300) {
-          p.ok2xx++;
-          sec.counts.ok2xx++;
-        } else {
-          // A non-2xx answer is a failed delivery for the provider: it counts as an error.
-          sec.counts.non2xx++;
-          sec.counts.errors++;
-          p.errors++;
-          p.errorKinds.non2xx++;
-        }
-      } else if (o.kind === 'timeout') {
-        p.timeouts++;
-        sec.counts.timeouts++;
+  // The second last recorded into: consecutive samples almost always share it.
+  let lastT = Number.NaN;
+  let last: { counts: SecondCounts; h: Histogram } | undefined;
+  const record = (dueMs: number, endMs: number, o: RequestOutcome, duplicate: boolean): void => {
+    if (dueMs < measureStartMs) {
+      p.warmupRequests++;
+      return;
+    }
+    const t = Math.floor((dueMs - measureStartMs) / 1000);
+    let sec = t === lastT ? last : seconds.get(t);
+    if (!sec) seconds.set(t, (sec = { counts: { requests: 0, ok2xx: 0, non2xx: 0, errors: 0, timeouts: 0 }, h: newHistogram(config) }));
+    lastT = t;
+    last = sec;
+    // Recorded once, into its second: the whole run's histogram is the sum of the seconds' (exact).
+    sec.h.recordValue(toMicros(endMs - dueMs, config));
+    p.requests++;
+    sec.counts.requests++;
+    if (duplicate) p.duplicatesSent++;
+    if (o.kind === 'response') {
+      p.statusCodes[o.status] = (p.statusCodes[o.status] ?? 0) + 1;
+      if (o.status >= 200 && o.status < 300) {
+        p.ok2xx++;
+        sec.counts.ok2xx++;
       } else {
-        p.errors++;
-        p.errorKinds[o.error]++;
+        // A non-2xx answer is a failed delivery for the provider: it counts as an error.
+        sec.counts.non2xx++;
         sec.counts.errors++;
+        p.errors++;
+        p.errorKinds.non2xx++;
       }
-    },
+    } else if (o.kind === 'timeout') {
+      p.timeouts++;
+      sec.counts.timeouts++;
+    } else {
+      p.errors++;
+      p.errorKinds[o.error]++;
+      sec.counts.errors++;
+    }
+  };
+  return {
+    add: (s) => record(s.dueMs, s.endMs, s.outcome, s.duplicate),
+    record,
     partial() {
       const whole = newHistogram(config);
       for (const { h } of seconds.values()) whole.add(h);

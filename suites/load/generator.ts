@@ -93,10 +93,9 @@ export async function runGenerator(o: GeneratorOptions): Promise<GeneratorResult
   let nowSec = Math.floor(Date.now() / 1000);
   const wall = setInterval(() => (nowSec = Math.floor(Date.now() / 1000)), 100);
   wall.unref();
-  const start = (dueMs: number, onFree: () => void): boolean => {
+  const start = (dueMs: number, onFree: (nowMs: number) => void, now = performance.now()): boolean => {
     const conn = pool.acquire();
     if (!conn) return false;
-    const now = performance.now();
     const req = o.nextRequest(nowSec);
     sent++;
     const lag = now - dueMs;
@@ -108,7 +107,7 @@ export async function runGenerator(o: GeneratorOptions): Promise<GeneratorResult
       (outcome, end) => {
         pool.release(conn);
         completed++;
-        agg.add({ dueMs, endMs: end, outcome, duplicate: req.duplicate });
+        agg.record(dueMs, end, outcome, req.duplicate);
         o.answered(req.handle, outcome);
         // The progress line's percentiles come from a sample (one answer in four): they are shown, never reported.
         if ((tick.completed & 3) === 0) tick.h.recordValue(Math.max(1, Math.round((end - dueMs) * 1000)));
@@ -117,7 +116,7 @@ export async function runGenerator(o: GeneratorOptions): Promise<GeneratorResult
         if (closing) {
           drained++;
           checkDone();
-        } else onFree();
+        } else onFree(end);
       },
       now,
     );
@@ -161,11 +160,12 @@ export async function runGenerator(o: GeneratorOptions): Promise<GeneratorResult
   takeEluStart();
   if (o.model.kind === 'closed') {
     // Each connection's loop: send, and on the answer send again until the window closes.
-    const loop = () => {
-      if (stopped()) return;
-      start(performance.now(), loop);
+    // The previous answer's end time is the next request's start: one clock read per request.
+    const loop = (now: number) => {
+      if (now >= endMs || o.signal?.aborted) return;
+      start(now, loop, now);
     };
-    for (let i = 0; i < o.model.connections; i++) loop();
+    for (let i = 0; i < o.model.connections; i++) loop(performance.now());
     while (!stopped()) await sleep(Math.min(50, Math.max(1, endMs - performance.now())));
   } else {
     const pacer = createPacer({ rate: o.model.rate, startMs: o.startMs, endMs, offsetMs: o.model.offsetMs, maxInflight: o.model.maxInflight });

@@ -3,7 +3,9 @@ import { getProfile } from '../../fixtures/index.js';
 import type { ProviderName } from '../../fixtures/profile.js';
 import { runGenerator, type GeneratorResult, type LoadModel, type Tick } from './generator.js';
 import { createTraffic, type TrafficOptions } from './traffic.js';
-import { endpointOf } from './connection.js';
+import { endpointOf, type Endpoint } from './connection.js';
+import { isIP } from 'node:net';
+import { tlsConnectOptions, type TlsTrust } from '../tls-trust.js';
 import type { RequestOutcome } from './types.js';
 
 /*
@@ -25,6 +27,8 @@ export interface GeneratorJob extends Omit<TrafficOptions, 'profile' | 'url' | '
   timeoutMs: number;
   /** Check the first second: when most answers are 4xx, stop (the run would only measure refusals). */
   firstSecondGuard: boolean;
+  /** `--ca`/`--insecure` for an https:// receiver. */
+  tls?: TlsTrust;
 }
 
 export interface JobResult extends GeneratorResult {
@@ -61,7 +65,7 @@ export async function runJob(job: GeneratorJob, onTick?: (t: Tick) => void, sign
     if (early.total > 0 && early.refused / early.total > 0.5) stop.abort();
   };
   const result = await runGenerator({
-    endpoint: endpointOf(url),
+    endpoint: trustedEndpoint(url, job.tls),
     model: job.model,
     startMs,
     warmupMs: job.warmupMs,
@@ -72,7 +76,7 @@ export async function runJob(job: GeneratorJob, onTick?: (t: Tick) => void, sign
     nextRequest(nowSec) {
       const r = traffic.next(nowSec);
       if (r.duplicate) duplicateIds.add(r.messageId);
-      return { bytes: r.bytes, handle: r.handle, duplicate: r.duplicate };
+      return r;
     },
     answered(handle, outcome: RequestOutcome) {
       traffic.answered(handle, outcome.kind === 'response' ? outcome.status : 0);
@@ -89,4 +93,15 @@ export async function runJob(job: GeneratorJob, onTick?: (t: Tick) => void, sign
   if (job.firstSecondGuard && !early.judged) judgeEarly();
   const refusedEarly = stop.signal.aborted && !signal?.aborted ? early.statuses : undefined;
   return { ...result, duplicateIds: [...duplicateIds], largeSent: traffic.stats().large, ...(refusedEarly ? { refusedEarly } : {}) };
+}
+
+/**
+ * Where the run's requests go, with `--ca`/`--insecure` applied to an https:// endpoint (one secure
+ * context per generator, shared by its connections). An IP address is no TLS server name (RFC 6066):
+ * left out, node checks the certificate against the address itself and prints no deprecation warning.
+ */
+export function trustedEndpoint(url: URL, trust: TlsTrust | undefined): Endpoint {
+  const e = endpointOf(url);
+  if (!e.tls) return e;
+  return { ...e, tls: { ...e.tls, ...(isIP(e.host) ? { servername: undefined } : {}), ...tlsConnectOptions(trust) } };
 }
