@@ -15,6 +15,8 @@ export interface DeliveryJob {
   /** 1-based attempt number within this delivery. */
   attempt: number;
   trigger: Trigger;
+  /** Virtual ms the attempt starts at: a rotated secret still inside its grace period at this time signs too. */
+  at: number;
   /** Aborted when the dispatcher stops and will not wait any longer: give up the request. */
   signal: AbortSignal;
 }

@@ -8,7 +8,7 @@ import { DueQueue } from './due-queue.js';
 import { EngineError } from './errors.js';
 import { maxAttemptsOf, nextDelayMs } from './schedule.js';
 import { counterIds, settleWithin } from './util.js';
-import type { AttemptRecord, DeadLetterReason, Delivery, DeliveryStore, InFlightAttempt, StoredEndpoint, Trigger } from './store.js';
+import type { AttemptRecord, DeadLetter, DeadLetterReason, Delivery, DeliveryStore, InFlightAttempt, StoredEndpoint, StoredMessage, Trigger } from './store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WAKE = Object.freeze({ reason: 'wake' });
@@ -32,18 +32,21 @@ export interface DispatcherOptions {
   stopTimeoutMs?: number;
   /** Called after each attempt is stored (logging, dashboards). Must not throw. */
   onAttempt?: (record: AttemptRecord) => void;
+  /** Called after a delivery is given up and stored as a dead letter (retries exhausted, endpoint disabled). */
+  onDeadLetter?: (letter: DeadLetter) => void;
+  /** Called after an endpoint was disabled by its failures (virtual ms `at`). */
+  onEndpointDisabled?: (endpointId: string, at: number) => void;
   /** Store failures and other engine faults; the dispatcher keeps going. Default: console.error. */
   onError?: (err: unknown) => void;
-  newId?: (prefix: string) => string;
+  /** Ids for attempts (`atmpt`), deliveries (`dlv`), dead letters (`dl`); `atMs` is the virtual time the id stands for. */
+  newId?: (prefix: string, atMs: number) => string;
 }
 
-export interface NewEndpoint {
-  id: string;
-  url: string;
-  secret?: string;
-  webhookId?: string;
-  headerStyle?: 'svix' | 'standard';
-}
+/** An endpoint as the APIs create it: the engine's fields plus the API's own (appId, uid, attrs...). */
+export type NewEndpoint = Omit<StoredEndpoint, 'disabled' | 'failingSince' | 'disabledAt'>;
+
+/** A message to enqueue, with the API's own fields stored in the same write, and `at`: its creation (virtual ms) when the API already chose it. */
+export type NewMessage = Message & Partial<Pick<StoredMessage, 'appId' | 'eventId' | 'channels' | 'tags'>> & { at?: number };
 
 export interface Dispatcher {
   readonly store: DeliveryStore;
@@ -52,12 +55,19 @@ export interface Dispatcher {
   /** Stops scheduling; waits (bounded) for attempts in flight. Pending deliveries stay in the store. */
   stop(): Promise<void>;
   addEndpoint(e: NewEndpoint): Promise<StoredEndpoint>;
-  /** Stores the message and creates one delivery per endpoint, first attempt due now. Returns delivery ids. */
-  enqueue(message: Message, endpointIds: readonly string[]): Promise<string[]>;
+  /**
+   * Stores the message and one delivery per endpoint (first attempt due now) in one write, resolved once
+   * durable. A disabled endpoint's delivery is born a dead letter, for `recover`. Returns delivery ids.
+   */
+  enqueue(message: NewMessage, endpointIds: readonly string[]): Promise<string[]>;
   /** A new delivery of `msgId` to the endpoint: first attempt now (trigger 'manual'), then the schedule. */
   resend(msgId: string, endpointId: string): Promise<string>;
-  /** Re-queues the endpoint's dead letters whose message was created at or after `sinceMs` (virtual). */
-  recover(endpointId: string, sinceMs: number): Promise<string[]>;
+  /**
+   * Sends again, as manual deliveries, the messages created within [sinceMs, untilMs] (virtual; until
+   * defaults to now) whose delivery to the endpoint ended failed — retries exhausted or endpoint disabled,
+   * and no success, a manual resend included. A message still waiting for a retry is left to it.
+   */
+  recover(endpointId: string, sinceMs: number, untilMs?: number): Promise<string[]>;
   enable(endpointId: string): Promise<void>;
   disable(endpointId: string): Promise<void>;
   /** Deliveries waiting for their next attempt / attempts running now. */
@@ -151,12 +161,13 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       virtualAt: now,
       startedAt: Date.now(),
       trigger: d.nextTrigger,
+      timestamp: d.createdAt + d.nextOffsetMs + lateMs,
     };
     await store.markInFlight(started);
     const t0 = performance.now();
     let result: AttemptResult;
     try {
-      result = await deliver({ delivery: { ...d, state: 'in-flight' }, message, endpoint, attempt: started.n, trigger: started.trigger, signal });
+      result = await deliver({ delivery: { ...d, state: 'in-flight' }, message, endpoint, attempt: started.n, trigger: started.trigger, at: now, signal });
     } catch (err) {
       result = { error: 'other', message: err instanceof Error ? err.message : String(err), latencyMs: performance.now() - t0 };
     }
@@ -170,27 +181,34 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     // Completing twice would record one attempt twice: a deliver that ignored stop()'s abort may finish
     // after a restart already recorded its attempt as interrupted.
     if (!current || current.state !== 'in-flight' || current.attemptsMade >= started.n) return;
-    const ids = { attempt: newId('atmpt'), deadLetter: newId('dl') };
+    const ids = { attempt: newId('atmpt', started.timestamp ?? started.virtualAt), deadLetter: newId('dl', endedAt) };
     // An attempt a crash cut short ended, as far as the schedule knows, when the engine came back.
     const elapsedMs = Math.max(0, endedAt - started.virtualAt) / timeScale;
     const decision = decideCompletion({ delivery: d, started, result, elapsedMs, interrupted, endpoint, endedAt, retry: profile.retry, schedule, disableAfterMs, ids });
     const { disablesEndpoint, ...completion } = decision;
     await store.completeAttempt(completion);
     if (completion.delivery.state === 'pending' && running) scheduleAt(d.id, completion.delivery.dueAt);
-    if (disablesEndpoint) await parkEndpoint(d.endpointId, endedAt);
     safely(() => opts.onAttempt?.(completion.record));
+    if (completion.deadLetter) safely(() => opts.onDeadLetter?.(completion.deadLetter!));
+    if (disablesEndpoint) {
+      safely(() => opts.onEndpointDisabled?.(d.endpointId, endedAt));
+      await parkEndpoint(d.endpointId, endedAt);
+    }
   }
 
   async function deadLetter(d: Delivery, reason: DeadLetterReason, lastError: string): Promise<void> {
     queue.delete(d.id);
-    await store.deadLetterDelivery({ id: newId('dl'), deliveryId: d.id, msgId: d.msgId, endpointId: d.endpointId, at: clock.now(), reason, attempts: d.attemptsMade, lastError });
+    const at = clock.now();
+    const letter: DeadLetter = { id: newId('dl', at), deliveryId: d.id, msgId: d.msgId, endpointId: d.endpointId, at, reason, attempts: d.attemptsMade, lastError };
+    await store.deadLetterDelivery(letter);
+    safely(() => opts.onDeadLetter?.(letter));
   }
 
   /** A disabled endpoint gets no more attempts: its waiting deliveries become dead letters, for `recover` later. */
   async function parkEndpoint(endpointId: string, at: number): Promise<void> {
-    for (const d of await store.listDeliveries({ endpointId, state: 'pending' })) {
-      await deadLetter(d, 'endpoint-disabled', `endpoint disabled at virtual ${new Date(at).toISOString()}`);
-    }
+    const waiting = await store.listDeliveries({ endpointId, state: 'pending' });
+    // Written together (one group commit), not one durable write after another.
+    await Promise.all(waiting.map((d) => deadLetter(d, 'endpoint-disabled', `endpoint disabled at virtual ${new Date(at).toISOString()}`)));
   }
 
   function safely(fn: () => void): void {
@@ -201,10 +219,13 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     }
   }
 
-  async function newDelivery(msgId: string, endpoint: StoredEndpoint, trigger: Trigger): Promise<string> {
-    const now = clock.now();
+  function deliveryFor(msgId: string, endpointId: string, trigger: Trigger, now: number): Delivery {
     const dueAt = now + (nextDelayMs(profile.retry, 0, schedule) ?? 0);
-    const d: Delivery = { id: newId('dlv'), msgId, endpointId: endpoint.id, state: 'pending', attemptsMade: 0, dueAt, nextOffsetMs: 0, nextTrigger: trigger, createdAt: now };
+    return { id: newId('dlv', now), msgId, endpointId, state: 'pending', attemptsMade: 0, dueAt, nextOffsetMs: 0, nextTrigger: trigger, createdAt: now };
+  }
+
+  async function newDelivery(msgId: string, endpoint: StoredEndpoint, trigger: Trigger): Promise<string> {
+    const d = deliveryFor(msgId, endpoint.id, trigger, clock.now());
     await store.addDelivery(d);
     // A message for a disabled endpoint is kept as failed, so `recover` can replay it once the endpoint is enabled.
     if (endpoint.disabled) await deadLetter(d, 'endpoint-disabled', 'endpoint disabled');
@@ -263,15 +284,28 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     },
 
     async enqueue(message, endpointIds) {
-      const now = clock.now();
-      await store.putMessage({ id: message.messageId, type: message.type, body: message.body, entityId: message.entityId, createdAt: now });
-      const ids: string[] = [];
+      // One time for the message and its deliveries: an attempt's timestamp is the delivery's creation plus its offset.
+      const now = message.at ?? clock.now();
+      const stored: StoredMessage = { id: message.messageId, type: message.type, body: message.body, createdAt: now };
+      if (message.entityId !== undefined) stored.entityId = message.entityId;
+      for (const k of ['appId', 'eventId', 'channels', 'tags'] as const) if (message[k] !== undefined) (stored as unknown as Record<string, unknown>)[k] = message[k];
+      const deliveries: Delivery[] = [];
+      const letters: DeadLetter[] = [];
       for (const endpointId of endpointIds) {
         const endpoint = await store.getEndpoint(endpointId);
         if (!endpoint) throw new EngineError('UNKNOWN_ENDPOINT', `no endpoint ${endpointId}`);
-        ids.push(await newDelivery(message.messageId, endpoint, 'scheduled'));
+        const d = deliveryFor(message.messageId, endpointId, 'scheduled', now);
+        // A message for a disabled endpoint is kept as failed, so `recover` can replay it once the endpoint is enabled.
+        if (endpoint.disabled) {
+          d.state = 'dead';
+          letters.push({ id: newId('dl', now), deliveryId: d.id, msgId: d.msgId, endpointId, at: now, reason: 'endpoint-disabled', attempts: 0, lastError: 'endpoint disabled' });
+        }
+        deliveries.push(d);
       }
-      return ids;
+      await store.addMessage(stored, deliveries, letters);
+      for (const d of deliveries) if (d.state === 'pending' && running) scheduleAt(d.id, d.dueAt);
+      for (const l of letters) safely(() => opts.onDeadLetter?.(l));
+      return deliveries.map((d) => d.id);
     },
 
     async resend(msgId, endpointId) {
@@ -279,20 +313,18 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       return newDelivery(msgId, await usableEndpoint(endpointId), 'manual');
     },
 
-    async recover(endpointId, sinceMs) {
+    async recover(endpointId, sinceMs, untilMs) {
       const endpoint = await usableEndpoint(endpointId);
-      const requeued = new Map<string, string>();
-      for (const dl of await store.listDeadLetters({ endpointId })) {
-        const message = await store.getMessage(dl.msgId);
-        if (!message || message.createdAt < sinceMs) continue;
-        let id = requeued.get(dl.msgId);
-        if (id === undefined) {
-          id = await newDelivery(dl.msgId, endpoint, 'manual');
-          requeued.set(dl.msgId, id);
-        }
-        await store.markRequeued(dl.id, id);
-      }
-      return [...requeued.values()];
+      const now = clock.now();
+      const failed = await store.recoverable(endpointId, sinceMs, untilMs ?? now);
+      const deliveries = failed.map((f) => deliveryFor(f.msgId, endpoint.id, 'manual', now));
+      // Issued together so they share one grouped commit; a crash half-way leaves messages that are still
+      // failed (and so recoverable again) or already re-queued (and so not), never one sent twice by recover.
+      await Promise.all(
+        deliveries.flatMap((d, i) => [store.addDelivery(d), ...failed[i].deadLetterIds.map((dl) => store.markRequeued(dl, d.id))]),
+      );
+      if (running) for (const d of deliveries) scheduleAt(d.id, d.dueAt);
+      return deliveries.map((d) => d.id);
     },
 
     async enable(endpointId) {
@@ -304,6 +336,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       if (!(await store.getEndpoint(endpointId))) throw new EngineError('UNKNOWN_ENDPOINT', `no endpoint ${endpointId}`);
       const at = clock.now();
       await store.updateEndpoint(endpointId, { disabled: true, disabledAt: at });
+      safely(() => opts.onEndpointDisabled?.(endpointId, at));
       await parkEndpoint(endpointId, at);
     },
   };

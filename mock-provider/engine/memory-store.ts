@@ -34,12 +34,20 @@ export function memoryStore(): DeliveryStore {
   const patchEndpoint = (id: string, patch: EndpointUpdate): void => {
     const e = endpoints.get(id);
     if (!e) throw new Error(`store: no endpoint ${id}`);
-    endpoints.set(id, { ...e, ...patch });
+    const next: StoredEndpoint = { ...e };
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
+    endpoints.set(id, next);
   };
 
   return {
     async putMessage(m) {
       messages.set(m.id, { ...m });
+    },
+    async addMessage(m, ds, dls = []) {
+      for (const d of ds) if (deliveries.has(d.id)) throw new Error(`store: delivery ${d.id} exists`);
+      messages.set(m.id, { ...m });
+      for (const d of ds) deliveries.set(d.id, { ...d });
+      for (const dl of dls) deadLetters.set(dl.id, { ...dl });
     },
     async getMessage(id) {
       const m = messages.get(id);
@@ -122,6 +130,23 @@ export function memoryStore(): DeliveryStore {
       return [...deadLetters.values()]
         .filter((dl) => (filter.endpointId === undefined || dl.endpointId === filter.endpointId) && (filter.includeRequeued || dl.requeuedAs === undefined))
         .map((dl) => ({ ...dl }));
+    },
+    async recoverable(endpointId, sinceMs, untilMs) {
+      const byMsg = new Map<string, Delivery[]>();
+      for (const d of deliveries.values()) {
+        if (d.endpointId !== endpointId) continue;
+        const m = messages.get(d.msgId);
+        if (!m || m.createdAt < sinceMs || m.createdAt > untilMs) continue;
+        byMsg.set(d.msgId, [...(byMsg.get(d.msgId) ?? []), d]);
+      }
+      const out: Array<{ msgId: string; deadLetterIds: string[] }> = [];
+      const order = [...byMsg.keys()].sort((a, b) => messages.get(a)!.createdAt - messages.get(b)!.createdAt);
+      for (const msgId of order) {
+        if (!byMsg.get(msgId)!.every((d) => d.state === 'dead')) continue;
+        const ids = [...deadLetters.values()].filter((dl) => dl.msgId === msgId && dl.endpointId === endpointId && dl.requeuedAs === undefined).map((dl) => dl.id);
+        out.push({ msgId, deadLetterIds: ids });
+      }
+      return out;
     },
   };
 }

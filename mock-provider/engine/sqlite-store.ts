@@ -1,244 +1,343 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { resolve } from 'node:path';
+import { groupCommit, immediateCommit } from './group-commit.js';
+import type { AttemptQuery, EndpointStats, MessageQuery, ServeStore, StoredApp } from './records.js';
+import { keysetPage } from './sqlite-pages.js';
+import { endpointParams, jsonOrNull, messageParams, toApp, toAttempt, toDeadLetter, toDelivery, toEndpoint, toInFlight, toMessage, type Row } from './sqlite-rows.js';
+import { openDb, type Db } from './sqlite-schema.js';
 import type {
   AttemptCompletion,
   AttemptFilter,
-  AttemptRecord,
   DeadLetter,
   DeadLetterFilter,
   Delivery,
   DeliveryFilter,
-  DeliveryStore,
   EndpointUpdate,
   InFlightAttempt,
   StoredEndpoint,
   StoredMessage,
 } from './store.js';
 
-/** Bumped by every schema change; `migrate` brings an older file up to it. */
-const SCHEMA_VERSION = 1;
-
-const SCHEMA_V1 = `
-CREATE TABLE IF NOT EXISTS messages (
-  id         TEXT PRIMARY KEY,
-  type       TEXT NOT NULL,
-  body       BLOB NOT NULL,
-  entity_id  TEXT,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS endpoints (
-  id              TEXT PRIMARY KEY,
-  url             TEXT NOT NULL,
-  secret          TEXT,
-  webhook_id      TEXT,
-  header_style    TEXT,
-  disabled        INTEGER NOT NULL,
-  failing_since   INTEGER,
-  -- disabledAt is optional and nullable: absent (0) and null (1, NULL) are kept apart.
-  disabled_at_set INTEGER NOT NULL DEFAULT 0,
-  disabled_at     INTEGER
-);
-CREATE TABLE IF NOT EXISTS deliveries (
-  id             TEXT PRIMARY KEY,
-  msg_id         TEXT NOT NULL,
-  endpoint_id    TEXT NOT NULL,
-  state          TEXT NOT NULL,
-  attempts_made  INTEGER NOT NULL,
-  due_at         INTEGER NOT NULL,
-  next_offset_ms INTEGER NOT NULL,
-  next_trigger   TEXT NOT NULL,
-  created_at     INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state);
-CREATE INDEX IF NOT EXISTS deliveries_msg ON deliveries(msg_id);
-CREATE INDEX IF NOT EXISTS deliveries_endpoint ON deliveries(endpoint_id);
-CREATE TABLE IF NOT EXISTS in_flight (
-  delivery_id       TEXT PRIMARY KEY REFERENCES deliveries(id),
-  n                 INTEGER NOT NULL,
-  virtual_offset_ms INTEGER NOT NULL,
-  virtual_at        INTEGER NOT NULL,
-  started_at        INTEGER NOT NULL,
-  trigger           TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS attempts (
-  seq               INTEGER PRIMARY KEY,
-  id                TEXT NOT NULL,
-  delivery_id       TEXT NOT NULL REFERENCES deliveries(id),
-  msg_id            TEXT NOT NULL,
-  endpoint_id       TEXT NOT NULL,
-  n                 INTEGER NOT NULL,
-  virtual_offset_ms INTEGER NOT NULL,
-  virtual_at        INTEGER NOT NULL,
-  started_at        INTEGER NOT NULL,
-  trigger           TEXT NOT NULL,
-  status            INTEGER,
-  error             TEXT,
-  error_message     TEXT,
-  response_body     TEXT,
-  latency_ms        REAL NOT NULL,
-  outcome           TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts(delivery_id);
-CREATE INDEX IF NOT EXISTS attempts_msg ON attempts(msg_id);
-CREATE INDEX IF NOT EXISTS attempts_endpoint ON attempts(endpoint_id);
-CREATE TABLE IF NOT EXISTS dead_letters (
-  id          TEXT PRIMARY KEY,
-  delivery_id TEXT NOT NULL,
-  msg_id      TEXT NOT NULL,
-  endpoint_id TEXT NOT NULL,
-  at          INTEGER NOT NULL,
-  reason      TEXT NOT NULL,
-  attempts    INTEGER NOT NULL,
-  last_error  TEXT,
-  requeued_as TEXT
-);
-CREATE INDEX IF NOT EXISTS dead_letters_endpoint ON dead_letters(endpoint_id);
-`;
-
-type Row = Record<string, unknown>;
-type Db = InstanceType<typeof Database>;
-
-/** Optional fields come back absent, not null, as the memory store keeps them. */
-function opt(target: Row, key: string, value: unknown): void {
-  if (value !== null && value !== undefined) target[key] = value;
+export interface SqliteStoreOptions {
+  /**
+   * `grouped` (default): writes share transactions and fsyncs (group-commit.ts) and resolve once on disk.
+   * `immediate`: one transaction and one fsync per write, done before the call returns (ManualClock tests).
+   */
+  commit?: 'grouped' | 'immediate';
 }
 
-function toMessage(r: Row): StoredMessage {
-  const m: StoredMessage = { id: r.id as string, type: r.type as string, body: Buffer.from(r.body as Uint8Array), createdAt: r.created_at as number };
-  opt(m as unknown as Row, 'entityId', r.entity_id);
-  return m;
-}
-
-function toEndpoint(r: Row): StoredEndpoint {
-  const e: StoredEndpoint = { id: r.id as string, url: r.url as string, disabled: r.disabled === 1, failingSince: (r.failing_since as number | null) ?? null };
-  const o = e as unknown as Row;
-  opt(o, 'secret', r.secret);
-  opt(o, 'webhookId', r.webhook_id);
-  opt(o, 'headerStyle', r.header_style);
-  if (r.disabled_at_set === 1) e.disabledAt = (r.disabled_at as number | null) ?? null;
-  return e;
-}
-
-function toDelivery(r: Row): Delivery {
-  return {
-    id: r.id as string,
-    msgId: r.msg_id as string,
-    endpointId: r.endpoint_id as string,
-    state: r.state as Delivery['state'],
-    attemptsMade: r.attempts_made as number,
-    dueAt: r.due_at as number,
-    nextOffsetMs: r.next_offset_ms as number,
-    nextTrigger: r.next_trigger as Delivery['nextTrigger'],
-    createdAt: r.created_at as number,
-  };
-}
-
-function toInFlight(r: Row): InFlightAttempt {
-  return {
-    deliveryId: r.delivery_id as string,
-    n: r.n as number,
-    virtualOffsetMs: r.virtual_offset_ms as number,
-    virtualAt: r.virtual_at as number,
-    startedAt: r.started_at as number,
-    trigger: r.trigger as InFlightAttempt['trigger'],
-  };
-}
-
-function toAttempt(r: Row): AttemptRecord {
-  const a: AttemptRecord = {
-    id: r.id as string,
-    ...toInFlight(r),
-    msgId: r.msg_id as string,
-    endpointId: r.endpoint_id as string,
-    latencyMs: r.latency_ms as number,
-    outcome: r.outcome as AttemptRecord['outcome'],
-  };
-  const o = a as unknown as Row;
-  opt(o, 'status', r.status);
-  opt(o, 'error', r.error);
-  opt(o, 'errorMessage', r.error_message);
-  opt(o, 'responseBody', r.response_body);
-  return a;
-}
-
-function toDeadLetter(r: Row): DeadLetter {
-  const dl: DeadLetter = {
-    id: r.id as string,
-    deliveryId: r.delivery_id as string,
-    msgId: r.msg_id as string,
-    endpointId: r.endpoint_id as string,
-    at: r.at as number,
-    reason: r.reason as DeadLetter['reason'],
-    attempts: r.attempts as number,
-  };
-  const o = dl as unknown as Row;
-  opt(o, 'lastError', r.last_error);
-  opt(o, 'requeuedAs', r.requeued_as);
-  return dl;
-}
-
-function open(path: string): Db {
-  const inMemory = path === ':memory:' || path === '';
-  try {
-    if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-    const db = new Database(path);
-    try {
-      db.pragma('journal_mode = WAL');
-      // FULL: a commit is on disk before completeAttempt resolves, so a completed attempt survives kill -9.
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
-      migrate(db);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-    return db;
-  } catch (err) {
-    throw new Error(`cannot open the delivery store at ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-}
-
-function migrate(db: Db): void {
-  db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`schema version ${version} is newer than this hookgate supports (${SCHEMA_VERSION})`);
-    }
-    if (version < 1) db.exec(SCHEMA_V1);
-    // Future versions: `if (version < 2) { ALTER TABLE … }` here.
-    if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
-}
+// Endpoint columns a patch may set, and how a value is stored.
+const ENDPOINT_PATCH: Record<string, { column: string; encode: (v: unknown) => unknown }> = {
+  url: { column: 'url', encode: (v) => v },
+  secret: { column: 'secret', encode: (v) => v },
+  previousSecrets: { column: 'previous_secrets', encode: jsonOrNull },
+  uid: { column: 'uid', encode: (v) => v },
+  attrs: { column: 'attrs', encode: jsonOrNull },
+  updatedAt: { column: 'updated_at', encode: (v) => v },
+  deleted: { column: 'deleted', encode: (v) => (v ? 1 : 0) },
+  appId: { column: 'app_id', encode: (v) => v },
+  disabled: { column: 'disabled', encode: (v) => (v ? 1 : 0) },
+};
 
 /**
- * The DeliveryStore in an SQLite file (WAL, synchronous FULL): every method is one transaction, so a
- * restart — even after kill -9 — finds each delivery, each completed attempt and each in-flight marker as
- * the last finished call left them. Same semantics as `memoryStore()`, including the orders it lists in
- * (creation/completion order, an overwrite keeping its place). One difference on purpose: the endpoint's
- * `failingSince` in `completeAttempt` is MIN(stored, new) (a null clears it), so two attempts completing
- * from stale reads cannot move the start of a failure run later.
+ * The serve store in one SQLite file (WAL): the engine's deliveries, attempts and dead letters and the APIs'
+ * records (applications, endpoints, messages). Every method that changes state is one transaction — a
+ * message and the deliveries it causes included — and with grouped commits resolves only once it is on
+ * disk, so a restart, even after kill -9 or a power cut, finds what every acknowledged call left. Same
+ * semantics as `memoryStore()`, including the orders it lists in (creation/completion order, an overwrite
+ * keeping its place). One difference on purpose: the endpoint's `failingSince` in `completeAttempt` is
+ * MIN(stored, new) (a null clears it), so two attempts completing from stale reads cannot move the start
+ * of a failure run later.
  */
-export function sqliteStore(path: string): DeliveryStore & { close(): void } {
-  const db = open(path);
+export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeStore {
+  const db = openDb(path);
+  const inMemory = path === ':memory:' || path === '';
+  const grouped = opts.commit !== 'immediate';
+  if (!grouped) db.pragma('synchronous = FULL');
+  const commits = grouped ? groupCommit(db, inMemory ? undefined : `${resolve(path)}-wal`) : immediateCommit();
+  const pageCache = new Map<string, ReturnType<Db['prepare']>>();
+  const q = statements(db);
 
-  const q = {
+  const mustDelivery = (id: string): Row => {
+    const d = q.getDelivery.get(id) as Row | undefined;
+    if (!d) throw new Error(`store: no delivery ${id}`);
+    return d;
+  };
+  const mustEndpoint = (id: string): void => {
+    if (!q.getEndpoint.get(id)) throw new Error(`store: no endpoint ${id}`);
+  };
+  /** A patch key whose value is undefined leaves the field as it is. */
+  const patchEndpoint = (id: string, patch: EndpointUpdate, failingSinceAsMin: boolean): void => {
+    for (const [key, value] of Object.entries(patch)) {
+      const col = ENDPOINT_PATCH[key];
+      if (col && value !== undefined) setColumn(col.column).run(col.encode(value), id);
+    }
+    if (patch.failingSince !== undefined) {
+      if (failingSinceAsMin && patch.failingSince !== null) q.minFailingSince.run({ v: patch.failingSince, id });
+      else q.setFailingSince.run(patch.failingSince, id);
+    }
+    if ('disabledAt' in patch) q.setDisabledAt.run(patch.disabledAt === undefined ? 0 : 1, patch.disabledAt ?? null, id);
+  };
+  const setters = new Map<string, { run(...params: unknown[]): unknown }>();
+  const setColumn = (column: string) => {
+    let stmt = setters.get(column);
+    if (!stmt) setters.set(column, (stmt = db.prepare(`UPDATE endpoints SET ${column} = ? WHERE id = ?`)));
+    return stmt;
+  };
+  const putDeadLetter = (dl: DeadLetter): void => {
+    q.putDeadLetter.run({ ...dl, lastError: dl.lastError ?? null, requeuedAs: dl.requeuedAs ?? null });
+  };
+  const addDelivery = (d: Delivery): void => {
+    if (q.getDelivery.get(d.id)) throw new Error(`store: delivery ${d.id} exists`);
+    q.addDelivery.run(d);
+  };
+
+  const tx = {
+    putMessage: db.transaction((m: StoredMessage) => q.putMessage.run(messageParams(m))),
+    addMessage: db.transaction((m: StoredMessage, ds: readonly Delivery[], dls: readonly DeadLetter[]) => {
+      q.putMessage.run(messageParams(m));
+      for (const d of ds) addDelivery(d);
+      for (const dl of dls) putDeadLetter(dl);
+    }),
+    putEndpoint: db.transaction((e: StoredEndpoint) => q.putEndpoint.run(endpointParams(e))),
+    updateEndpoint: db.transaction((id: string, patch: EndpointUpdate) => {
+      mustEndpoint(id);
+      patchEndpoint(id, patch, false);
+    }),
+    addDelivery: db.transaction(addDelivery),
+    markInFlight: db.transaction((a: InFlightAttempt) => {
+      mustDelivery(a.deliveryId);
+      q.setDeliveryState.run('in-flight', a.deliveryId);
+      q.putInFlight.run({ ...a, timestamp: a.timestamp ?? null });
+    }),
+    completeAttempt: db.transaction((c: AttemptCompletion) => {
+      const r = c.record;
+      mustDelivery(r.deliveryId);
+      if (c.endpoint) mustEndpoint(r.endpointId);
+      q.updateDelivery.run({ ...c.delivery, id: r.deliveryId });
+      q.clearInFlight.run(r.deliveryId);
+      q.addAttempt.run({
+        ...r,
+        status: r.status ?? null,
+        error: r.error ?? null,
+        errorMessage: r.errorMessage ?? null,
+        responseBody: r.responseBody ?? null,
+        timestamp: r.timestamp ?? null,
+      });
+      if (c.endpoint) patchEndpoint(r.endpointId, c.endpoint, true);
+      if (c.deadLetter) putDeadLetter(c.deadLetter);
+    }),
+    deadLetterDelivery: db.transaction((dl: DeadLetter) => {
+      mustDelivery(dl.deliveryId);
+      q.setDeliveryState.run('dead', dl.deliveryId);
+      q.clearInFlight.run(dl.deliveryId);
+      putDeadLetter(dl);
+    }),
+    markRequeued: db.transaction((deadLetterId: string, newDeliveryId: string) => {
+      if (q.markRequeued.run(newDeliveryId, deadLetterId).changes === 0) throw new Error(`store: no dead letter ${deadLetterId}`);
+    }),
+    putApp: db.transaction((a: StoredApp) => q.putApp.run({ ...a, uid: a.uid ?? null, attrs: JSON.stringify(a.attrs) })),
+    deleteApp: db.transaction((id: string) => {
+      q.deleteAppEndpoints.run(id);
+      q.deleteApp.run(id);
+    }),
+    setMeta: db.transaction((key: string, value: string) => q.setMeta.run(key, value)),
+  };
+
+  const messagesList = (m: MessageQuery) => {
+    const where = ['app_id = @appId'];
+    const params: Row = { appId: m.appId };
+    if (m.before !== undefined) (where.push('created_at < @before'), (params.before = m.before));
+    if (m.after !== undefined) (where.push('created_at > @after'), (params.after = m.after));
+    if (m.types?.length) (where.push('type IN (SELECT value FROM json_each(@types))'), (params.types = JSON.stringify(m.types)));
+    if (m.channel !== undefined) (where.push('EXISTS (SELECT 1 FROM json_each(messages.channels) WHERE value = @channel)'), (params.channel = m.channel));
+    if (m.tag !== undefined) (where.push('EXISTS (SELECT 1 FROM json_each(messages.tags) WHERE value = @tag)'), (params.tag = m.tag));
+    return keysetPage(
+      db,
+      pageCache,
+      {
+        table: 'messages',
+        where,
+        params,
+        key: ['created_at', 'rowid'],
+        cursorOf: (id) => {
+          const r = q.messageCursor.get(id, m.appId) as Row | undefined;
+          return r && [r.created_at, r.rowid];
+        },
+        map: toMessage,
+      },
+      m,
+    );
+  };
+
+  const attemptsList = (a: AttemptQuery) => {
+    const where: string[] = [];
+    const params: Row = {};
+    if (a.msgId !== undefined) (where.push('msg_id = @msgId'), (params.msgId = a.msgId));
+    if (a.endpointId !== undefined) (where.push('endpoint_id = @endpointId'), (params.endpointId = a.endpointId));
+    if (a.before !== undefined) (where.push('COALESCE(timestamp, virtual_at) < @before'), (params.before = a.before));
+    if (a.after !== undefined) (where.push('COALESCE(timestamp, virtual_at) > @after'), (params.after = a.after));
+    if (a.outcome === 'success') where.push("outcome = 'success'");
+    if (a.outcome === 'fail') where.push("outcome <> 'success'");
+    if (a.codeClass !== undefined) {
+      where.push(a.codeClass === 0 ? 'status IS NULL' : 'status / 100 * 100 = @codeClass');
+      params.codeClass = a.codeClass;
+    }
+    if (a.types?.length) {
+      where.push('msg_id IN (SELECT id FROM messages WHERE type IN (SELECT value FROM json_each(@types)))');
+      params.types = JSON.stringify(a.types);
+    }
+    return keysetPage(
+      db,
+      pageCache,
+      {
+        table: 'attempts',
+        where,
+        params,
+        key: ['seq'],
+        cursorOf: (id) => {
+          const r = q.attemptCursor.get(id) as Row | undefined;
+          return r && [r.seq];
+        },
+        map: toAttempt,
+      },
+      a,
+    );
+  };
+
+  return {
+    putMessage: (m) => commits.write(() => void tx.putMessage(m)),
+    addMessage: (m, ds, dls = []) => commits.write(() => tx.addMessage(m, ds, dls)),
+    async getMessage(id) {
+      const r = q.getMessage.get(id) as Row | undefined;
+      return r && toMessage(r);
+    },
+    putEndpoint: (e) => commits.write(() => void tx.putEndpoint(e)),
+    async getEndpoint(id) {
+      const r = q.getEndpoint.get(id) as Row | undefined;
+      return r && toEndpoint(r);
+    },
+    updateEndpoint: (id, patch) => commits.write(() => tx.updateEndpoint(id, patch)),
+    async listEndpoints() {
+      return (q.listEndpoints.all() as Row[]).map(toEndpoint);
+    },
+
+    addDelivery: (d) => commits.write(() => tx.addDelivery(d)),
+    async getDelivery(id) {
+      const r = q.getDelivery.get(id) as Row | undefined;
+      return r && toDelivery(r);
+    },
+    async listDeliveries(filter: DeliveryFilter = {}) {
+      const params = { state: filter.state ?? null, msgId: filter.msgId ?? null, endpointId: filter.endpointId ?? null };
+      return (q.listDeliveries.all(params) as Row[]).map(toDelivery);
+    },
+
+    markInFlight: (a) => commits.write(() => tx.markInFlight(a)),
+    async listInFlight() {
+      return (q.listInFlight.all() as Row[]).map(toInFlight);
+    },
+    completeAttempt: (c) => commits.write(() => tx.completeAttempt(c)),
+    deadLetterDelivery: (dl) => commits.write(() => tx.deadLetterDelivery(dl)),
+    markRequeued: (dl, next) => commits.write(() => tx.markRequeued(dl, next)),
+
+    async listAttempts(filter: AttemptFilter = {}) {
+      const params = { deliveryId: filter.deliveryId ?? null, msgId: filter.msgId ?? null, endpointId: filter.endpointId ?? null };
+      return (q.listAttempts.all(params) as Row[]).map(toAttempt);
+    },
+    async listDeadLetters(filter: DeadLetterFilter = {}) {
+      return (q.listDeadLetters.all({ endpointId: filter.endpointId ?? null, all: filter.includeRequeued ? 1 : 0 }) as Row[]).map(toDeadLetter);
+    },
+    async recoverable(endpointId, sinceMs, untilMs) {
+      const rows = q.recoverable.all({ endpointId, since: sinceMs, until: untilMs }) as Row[];
+      return rows.map((r) => ({ msgId: r.msg_id as string, deadLetterIds: (q.openDeadLetters.all(r.msg_id, endpointId) as Row[]).map((x) => x.id as string) }));
+    },
+
+    putApp: (a) => commits.write(() => void tx.putApp(a)),
+    async getApp(idOrUid) {
+      const r = (q.getApp.get(idOrUid) ?? q.getAppByUid.get(idOrUid)) as Row | undefined;
+      return r && toApp(r);
+    },
+    async listApps() {
+      return (q.listApps.all() as Row[]).map(toApp);
+    },
+    deleteApp: (id) => commits.write(() => tx.deleteApp(id)),
+    async endpointsOf(appId) {
+      return (q.endpointsOf.all(appId) as Row[]).map(toEndpoint);
+    },
+    async findEndpoint(appId, idOrUid) {
+      const r = (q.endpointOfApp.get(idOrUid, appId) ?? q.endpointByUid.get(idOrUid, appId)) as Row | undefined;
+      return r && toEndpoint(r);
+    },
+    async findMessage(appId, idOrEventId) {
+      const r = (q.messageOfApp.get(idOrEventId, appId) ?? q.messageByEventId.get(appId, idOrEventId)) as Row | undefined;
+      return r && toMessage(r);
+    },
+    async listMessages(m) {
+      return messagesList(m);
+    },
+    async listAttemptsPage(a) {
+      return attemptsList(a);
+    },
+    async getAttempt(id) {
+      const r = q.getAttempt.get(id) as Row | undefined;
+      return r && toAttempt(r);
+    },
+    async endpointStats(endpointId, sinceMs, untilMs) {
+      const stats: EndpointStats = { success: 0, pending: 0, sending: 0, fail: 0, canceled: 0 };
+      for (const r of q.endpointStats.all({ endpointId, since: sinceMs, until: untilMs }) as Row[]) {
+        const n = r.n as number;
+        if (r.status === 'delivered') stats.success += n;
+        else if (r.status === 'in-flight') stats.sending += n;
+        else if (r.status === 'pending') stats.pending += n;
+        else stats.fail += n;
+      }
+      return stats;
+    },
+    async latestVirtualTime() {
+      const r = q.latest.get() as { m: number | null; a: number | null };
+      const t = Math.max(r.m ?? -Infinity, r.a ?? -Infinity);
+      return Number.isFinite(t) ? t : undefined;
+    },
+    async getMeta(key) {
+      return (q.getMeta.get(key) as { value: string } | undefined)?.value;
+    },
+    setMeta: (key, value) => commits.write(() => void tx.setMeta(key, value)),
+
+    close() {
+      if (!db.open) return;
+      commits.close();
+      db.close();
+    },
+  };
+}
+
+function statements(db: Db) {
+  return {
     putMessage: db.prepare(
-      `INSERT INTO messages (id, type, body, entity_id, created_at) VALUES (@id, @type, @body, @entityId, @createdAt)
-       ON CONFLICT(id) DO UPDATE SET type = excluded.type, body = excluded.body, entity_id = excluded.entity_id, created_at = excluded.created_at`,
+      `INSERT INTO messages (id, type, body, entity_id, created_at, app_id, event_id, channels, tags)
+       VALUES (@id, @type, @body, @entityId, @createdAt, @appId, @eventId, @channels, @tags)
+       ON CONFLICT(id) DO UPDATE SET type = excluded.type, body = excluded.body, entity_id = excluded.entity_id, created_at = excluded.created_at,
+         app_id = excluded.app_id, event_id = excluded.event_id, channels = excluded.channels, tags = excluded.tags`,
     ),
     getMessage: db.prepare('SELECT * FROM messages WHERE id = ?'),
+    messageOfApp: db.prepare('SELECT * FROM messages WHERE id = ? AND app_id = ?'),
+    messageByEventId: db.prepare('SELECT * FROM messages WHERE app_id = ? AND event_id = ?'),
+    messageCursor: db.prepare('SELECT created_at, rowid FROM messages WHERE id = ? AND app_id = ?'),
     putEndpoint: db.prepare(
-      `INSERT INTO endpoints (id, url, secret, webhook_id, header_style, disabled, failing_since, disabled_at_set, disabled_at)
-       VALUES (@id, @url, @secret, @webhookId, @headerStyle, @disabled, @failingSince, @disabledAtSet, @disabledAt)
+      `INSERT INTO endpoints (id, url, secret, webhook_id, header_style, disabled, failing_since, disabled_at_set, disabled_at,
+         previous_secrets, app_id, uid, attrs, created_at, updated_at, deleted)
+       VALUES (@id, @url, @secret, @webhookId, @headerStyle, @disabled, @failingSince, @disabledAtSet, @disabledAt,
+         @previousSecrets, @appId, @uid, @attrs, @createdAt, @updatedAt, @deleted)
        ON CONFLICT(id) DO UPDATE SET url = excluded.url, secret = excluded.secret, webhook_id = excluded.webhook_id,
          header_style = excluded.header_style, disabled = excluded.disabled, failing_since = excluded.failing_since,
-         disabled_at_set = excluded.disabled_at_set, disabled_at = excluded.disabled_at`,
+         disabled_at_set = excluded.disabled_at_set, disabled_at = excluded.disabled_at, previous_secrets = excluded.previous_secrets,
+         app_id = excluded.app_id, uid = excluded.uid, attrs = excluded.attrs, created_at = excluded.created_at,
+         updated_at = excluded.updated_at, deleted = excluded.deleted`,
     ),
     getEndpoint: db.prepare('SELECT * FROM endpoints WHERE id = ?'),
     listEndpoints: db.prepare('SELECT * FROM endpoints ORDER BY rowid'),
-    setDisabled: db.prepare('UPDATE endpoints SET disabled = ? WHERE id = ?'),
+    endpointsOf: db.prepare('SELECT * FROM endpoints WHERE app_id = ? AND deleted = 0 ORDER BY rowid'),
+    endpointOfApp: db.prepare('SELECT * FROM endpoints WHERE id = ? AND app_id = ? AND deleted = 0'),
+    endpointByUid: db.prepare('SELECT * FROM endpoints WHERE uid = ? AND app_id = ? AND deleted = 0'),
     setFailingSince: db.prepare('UPDATE endpoints SET failing_since = ? WHERE id = ?'),
     minFailingSince: db.prepare('UPDATE endpoints SET failing_since = MIN(COALESCE(failing_since, @v), @v) WHERE id = @id'),
     setDisabledAt: db.prepare('UPDATE endpoints SET disabled_at_set = ?, disabled_at = ? WHERE id = ?'),
@@ -257,23 +356,25 @@ export function sqliteStore(path: string): DeliveryStore & { close(): void } {
     ),
     setDeliveryState: db.prepare('UPDATE deliveries SET state = ? WHERE id = ?'),
     putInFlight: db.prepare(
-      `INSERT INTO in_flight (delivery_id, n, virtual_offset_ms, virtual_at, started_at, trigger)
-       VALUES (@deliveryId, @n, @virtualOffsetMs, @virtualAt, @startedAt, @trigger)
+      `INSERT INTO in_flight (delivery_id, n, virtual_offset_ms, virtual_at, started_at, trigger, timestamp)
+       VALUES (@deliveryId, @n, @virtualOffsetMs, @virtualAt, @startedAt, @trigger, @timestamp)
        ON CONFLICT(delivery_id) DO UPDATE SET n = excluded.n, virtual_offset_ms = excluded.virtual_offset_ms,
-         virtual_at = excluded.virtual_at, started_at = excluded.started_at, trigger = excluded.trigger`,
+         virtual_at = excluded.virtual_at, started_at = excluded.started_at, trigger = excluded.trigger, timestamp = excluded.timestamp`,
     ),
     listInFlight: db.prepare('SELECT * FROM in_flight ORDER BY rowid'),
     clearInFlight: db.prepare('DELETE FROM in_flight WHERE delivery_id = ?'),
     addAttempt: db.prepare(
       `INSERT INTO attempts (id, delivery_id, msg_id, endpoint_id, n, virtual_offset_ms, virtual_at, started_at, trigger,
-         status, error, error_message, response_body, latency_ms, outcome)
+         status, error, error_message, response_body, latency_ms, outcome, timestamp)
        VALUES (@id, @deliveryId, @msgId, @endpointId, @n, @virtualOffsetMs, @virtualAt, @startedAt, @trigger,
-         @status, @error, @errorMessage, @responseBody, @latencyMs, @outcome)`,
+         @status, @error, @errorMessage, @responseBody, @latencyMs, @outcome, @timestamp)`,
     ),
     listAttempts: db.prepare(
       `SELECT * FROM attempts WHERE (@deliveryId IS NULL OR delivery_id = @deliveryId) AND (@msgId IS NULL OR msg_id = @msgId)
          AND (@endpointId IS NULL OR endpoint_id = @endpointId) ORDER BY seq`,
     ),
+    getAttempt: db.prepare('SELECT * FROM attempts WHERE id = ?'),
+    attemptCursor: db.prepare('SELECT seq FROM attempts WHERE id = ?'),
     putDeadLetter: db.prepare(
       `INSERT INTO dead_letters (id, delivery_id, msg_id, endpoint_id, at, reason, attempts, last_error, requeued_as)
        VALUES (@id, @deliveryId, @msgId, @endpointId, @at, @reason, @attempts, @lastError, @requeuedAs)
@@ -286,140 +387,33 @@ export function sqliteStore(path: string): DeliveryStore & { close(): void } {
       `SELECT * FROM dead_letters WHERE (@endpointId IS NULL OR endpoint_id = @endpointId) AND (@all = 1 OR requeued_as IS NULL)
        ORDER BY rowid`,
     ),
-  };
-
-  const mustDelivery = (id: string): Row => {
-    const d = q.getDelivery.get(id) as Row | undefined;
-    if (!d) throw new Error(`store: no delivery ${id}`);
-    return d;
-  };
-  const mustEndpoint = (id: string): void => {
-    if (!q.getEndpoint.get(id)) throw new Error(`store: no endpoint ${id}`);
-  };
-  /** A patch key whose value is undefined leaves the field as it is. */
-  const patchEndpoint = (id: string, patch: EndpointUpdate, failingSinceAsMin: boolean): void => {
-    if (patch.disabled !== undefined) q.setDisabled.run(patch.disabled ? 1 : 0, id);
-    if (patch.failingSince !== undefined) {
-      if (failingSinceAsMin && patch.failingSince !== null) q.minFailingSince.run({ v: patch.failingSince, id });
-      else q.setFailingSince.run(patch.failingSince, id);
-    }
-    if ('disabledAt' in patch) q.setDisabledAt.run(patch.disabledAt === undefined ? 0 : 1, patch.disabledAt ?? null, id);
-  };
-  const putDeadLetter = (dl: DeadLetter): void => {
-    q.putDeadLetter.run({ ...dl, lastError: dl.lastError ?? null, requeuedAs: dl.requeuedAs ?? null });
-  };
-
-  const tx = {
-    updateEndpoint: db.transaction((id: string, patch: EndpointUpdate) => {
-      mustEndpoint(id);
-      patchEndpoint(id, patch, false);
-    }),
-    addDelivery: db.transaction((d: Delivery) => {
-      if (q.getDelivery.get(d.id)) throw new Error(`store: delivery ${d.id} exists`);
-      q.addDelivery.run(d);
-    }),
-    markInFlight: db.transaction((a: InFlightAttempt) => {
-      mustDelivery(a.deliveryId);
-      q.setDeliveryState.run('in-flight', a.deliveryId);
-      q.putInFlight.run(a);
-    }),
-    completeAttempt: db.transaction((c: AttemptCompletion) => {
-      const r = c.record;
-      mustDelivery(r.deliveryId);
-      if (c.endpoint) mustEndpoint(r.endpointId);
-      q.updateDelivery.run({ ...c.delivery, id: r.deliveryId });
-      q.clearInFlight.run(r.deliveryId);
-      q.addAttempt.run({
-        ...r,
-        status: r.status ?? null,
-        error: r.error ?? null,
-        errorMessage: r.errorMessage ?? null,
-        responseBody: r.responseBody ?? null,
-      });
-      if (c.endpoint) patchEndpoint(r.endpointId, c.endpoint, true);
-      if (c.deadLetter) putDeadLetter(c.deadLetter);
-    }),
-    deadLetterDelivery: db.transaction((dl: DeadLetter) => {
-      mustDelivery(dl.deliveryId);
-      q.setDeliveryState.run('dead', dl.deliveryId);
-      q.clearInFlight.run(dl.deliveryId);
-      putDeadLetter(dl);
-    }),
-    markRequeued: db.transaction((deadLetterId: string, newDeliveryId: string) => {
-      if (q.markRequeued.run(newDeliveryId, deadLetterId).changes === 0) throw new Error(`store: no dead letter ${deadLetterId}`);
-    }),
-  };
-
-  return {
-    async putMessage(m) {
-      q.putMessage.run({ id: m.id, type: m.type, body: Buffer.from(m.body), entityId: m.entityId ?? null, createdAt: m.createdAt });
-    },
-    async getMessage(id) {
-      const r = q.getMessage.get(id) as Row | undefined;
-      return r && toMessage(r);
-    },
-    async putEndpoint(e) {
-      q.putEndpoint.run({
-        id: e.id,
-        url: e.url,
-        secret: e.secret ?? null,
-        webhookId: e.webhookId ?? null,
-        headerStyle: e.headerStyle ?? null,
-        disabled: e.disabled ? 1 : 0,
-        failingSince: e.failingSince ?? null,
-        disabledAtSet: e.disabledAt === undefined ? 0 : 1,
-        disabledAt: e.disabledAt ?? null,
-      });
-    },
-    async getEndpoint(id) {
-      const r = q.getEndpoint.get(id) as Row | undefined;
-      return r && toEndpoint(r);
-    },
-    async updateEndpoint(id, patch) {
-      tx.updateEndpoint(id, patch);
-    },
-    async listEndpoints() {
-      return (q.listEndpoints.all() as Row[]).map(toEndpoint);
-    },
-
-    async addDelivery(d) {
-      tx.addDelivery(d);
-    },
-    async getDelivery(id) {
-      const r = q.getDelivery.get(id) as Row | undefined;
-      return r && toDelivery(r);
-    },
-    async listDeliveries(filter: DeliveryFilter = {}) {
-      const params = { state: filter.state ?? null, msgId: filter.msgId ?? null, endpointId: filter.endpointId ?? null };
-      return (q.listDeliveries.all(params) as Row[]).map(toDelivery);
-    },
-
-    async markInFlight(a) {
-      tx.markInFlight(a);
-    },
-    async listInFlight() {
-      return (q.listInFlight.all() as Row[]).map(toInFlight);
-    },
-    async completeAttempt(c) {
-      tx.completeAttempt(c);
-    },
-    async deadLetterDelivery(dl) {
-      tx.deadLetterDelivery(dl);
-    },
-    async markRequeued(deadLetterId, newDeliveryId) {
-      tx.markRequeued(deadLetterId, newDeliveryId);
-    },
-
-    async listAttempts(filter: AttemptFilter = {}) {
-      const params = { deliveryId: filter.deliveryId ?? null, msgId: filter.msgId ?? null, endpointId: filter.endpointId ?? null };
-      return (q.listAttempts.all(params) as Row[]).map(toAttempt);
-    },
-    async listDeadLetters(filter: DeadLetterFilter = {}) {
-      return (q.listDeadLetters.all({ endpointId: filter.endpointId ?? null, all: filter.includeRequeued ? 1 : 0 }) as Row[]).map(toDeadLetter);
-    },
-
-    close() {
-      if (db.open) db.close();
-    },
+    openDeadLetters: db.prepare('SELECT id FROM dead_letters WHERE msg_id = ? AND endpoint_id = ? AND requeued_as IS NULL ORDER BY rowid'),
+    // Every delivery of the message to the endpoint is dead: none delivered, none waiting or in flight.
+    recoverable: db.prepare(
+      `SELECT d.msg_id FROM messages m JOIN deliveries d ON d.msg_id = m.id
+       WHERE m.created_at >= @since AND m.created_at <= @until AND d.endpoint_id = @endpointId
+       GROUP BY d.msg_id HAVING SUM(d.state <> 'dead') = 0 ORDER BY MIN(m.created_at), MIN(m.rowid)`,
+    ),
+    // Per message: delivered if any delivery succeeded, else in flight, else waiting, else failed.
+    endpointStats: db.prepare(
+      `SELECT status, COUNT(*) AS n FROM (
+         SELECT CASE WHEN SUM(d.state = 'delivered') > 0 THEN 'delivered' WHEN SUM(d.state = 'in-flight') > 0 THEN 'in-flight'
+                     WHEN SUM(d.state = 'pending') > 0 THEN 'pending' ELSE 'dead' END AS status
+         FROM messages m JOIN deliveries d ON d.msg_id = m.id
+         WHERE m.created_at >= @since AND m.created_at <= @until AND d.endpoint_id = @endpointId GROUP BY d.msg_id)
+       GROUP BY status`,
+    ),
+    latest: db.prepare('SELECT (SELECT MAX(created_at) FROM messages) AS m, (SELECT MAX(COALESCE(timestamp, virtual_at)) FROM attempts) AS a'),
+    putApp: db.prepare(
+      `INSERT INTO apps (id, uid, name, attrs, created_at, updated_at) VALUES (@id, @uid, @name, @attrs, @createdAt, @updatedAt)
+       ON CONFLICT(id) DO UPDATE SET uid = excluded.uid, name = excluded.name, attrs = excluded.attrs, updated_at = excluded.updated_at`,
+    ),
+    getApp: db.prepare('SELECT * FROM apps WHERE id = ?'),
+    getAppByUid: db.prepare('SELECT * FROM apps WHERE uid = ?'),
+    listApps: db.prepare('SELECT * FROM apps ORDER BY rowid'),
+    deleteApp: db.prepare('DELETE FROM apps WHERE id = ?'),
+    deleteAppEndpoints: db.prepare('UPDATE endpoints SET deleted = 1, disabled = 1 WHERE app_id = ?'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
   };
 }

@@ -24,6 +24,20 @@ export interface StoredMessage {
   entityId?: string;
   /** Virtual ms; `recover(endpoint, since)` compares against it. */
   createdAt: number;
+  /**
+   * The API's own fields, kept in the same row so a message and its API record are one write: the Svix
+   * application, `eventId`, `channels`, `tags`. The engine never reads them.
+   */
+  appId?: string;
+  eventId?: string;
+  channels?: string[];
+  tags?: string[];
+}
+
+/** A secret replaced by a rotation: it still signs deliveries (beside the new one) until `until`, virtual ms. */
+export interface RetiredSecret {
+  secret: string;
+  until: number;
 }
 
 export interface StoredEndpoint {
@@ -39,6 +53,19 @@ export interface StoredEndpoint {
   /** Virtual ms of the first failed attempt since the last success; null while healthy. */
   failingSince: number | null;
   disabledAt?: number | null;
+  /** Secrets still inside their rotation grace period, newest first: each attempt is signed with these too. */
+  previousSecrets?: RetiredSecret[];
+  /**
+   * The API's own fields: the owning application, a uid, the API's attributes as JSON (Svix: description,
+   * version, filterTypes, channels, metadata...), its times, and `deleted` (the API forgot it; the engine
+   * keeps the row because deliveries and attempts point at it, and sends nothing more).
+   */
+  appId?: string;
+  uid?: string;
+  attrs?: Record<string, unknown>;
+  createdAt?: number;
+  updatedAt?: number;
+  deleted?: boolean;
 }
 
 /** pending → in-flight → pending (retry) | delivered | dead. */
@@ -68,6 +95,12 @@ export interface InFlightAttempt {
   /** Wall-clock epoch ms when the attempt started. */
   startedAt: number;
   trigger: Trigger;
+  /**
+   * What the APIs show as the attempt's time: its delivery's creation (for a scheduled delivery, its
+   * message's timestamp) plus `virtualOffsetMs`. Unlike `virtualAt` it never carries an attempt's real
+   * duration multiplied by the time scale, so the documented schedule reads the same at any `--time-scale`.
+   */
+  timestamp?: number;
 }
 
 export interface AttemptRecord extends InFlightAttempt {
@@ -103,7 +136,10 @@ export interface DeadLetter {
 }
 
 export type DeliveryUpdate = Pick<Delivery, 'state' | 'attemptsMade' | 'dueAt' | 'nextOffsetMs' | 'nextTrigger'>;
-export type EndpointUpdate = Partial<Pick<StoredEndpoint, 'disabled' | 'failingSince' | 'disabledAt'>>;
+/** A patch: a key left undefined leaves the field as it is (the API's fields included, for its updates). */
+export type EndpointUpdate = Partial<
+  Pick<StoredEndpoint, 'disabled' | 'failingSince' | 'disabledAt' | 'url' | 'secret' | 'previousSecrets' | 'uid' | 'attrs' | 'updatedAt' | 'deleted' | 'appId'>
+>;
 
 /** Everything one finished attempt changes, applied atomically (and the in-flight marker cleared). */
 export interface AttemptCompletion {
@@ -131,8 +167,14 @@ export interface DeadLetterFilter {
   includeRequeued?: boolean;
 }
 
+/**
+ * Every write resolves once it is durable (a persistent store may group many writes into one commit and
+ * one fsync); reads see every write already made, resolved or not.
+ */
 export interface DeliveryStore {
   putMessage(m: StoredMessage): Promise<void>;
+  /** One atomic write: the message, its deliveries, and the dead letters of deliveries born dead (disabled endpoint). */
+  addMessage(m: StoredMessage, deliveries: readonly Delivery[], deadLetters?: readonly DeadLetter[]): Promise<void>;
   getMessage(id: string): Promise<StoredMessage | undefined>;
   putEndpoint(e: StoredEndpoint): Promise<void>;
   getEndpoint(id: string): Promise<StoredEndpoint | undefined>;
@@ -157,6 +199,12 @@ export interface DeliveryStore {
   listAttempts(filter?: AttemptFilter): Promise<AttemptRecord[]>;
   /** In the order they were given up. */
   listDeadLetters(filter?: DeadLetterFilter): Promise<DeadLetter[]>;
+  /**
+   * What `recover` may send again to the endpoint: messages created within [since, until] (virtual ms) whose
+   * every delivery to it is dead — none delivered (a manual resend included), none waiting or in flight —
+   * with the ids of their dead letters not yet re-queued. In message creation order.
+   */
+  recoverable(endpointId: string, sinceMs: number, untilMs: number): Promise<Array<{ msgId: string; deadLetterIds: string[] }>>;
 }
 
 export { memoryStore } from './memory-store.js';

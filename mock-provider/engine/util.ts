@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { timerMs } from '../timers.js';
 
 /** Ids unique across runs and processes (a random stem per generator) and cheap: a counter after the stem. */
-export function counterIds(): (prefix: string) => string {
+export function counterIds(): (prefix: string, atMs?: number) => string {
   const stem = randomBytes(8).toString('hex');
   let n = 0;
   return (prefix) => `${prefix}_${stem}${(n++).toString(36).padStart(6, '0')}`;

@@ -506,9 +506,9 @@ describe('sqlite store: the file', () => {
     s.close();
     const db = new Database(path);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
-    expect(tables).toEqual(['attempts', 'dead_letters', 'deliveries', 'endpoints', 'in_flight', 'messages']);
+    expect(tables).toEqual(['apps', 'attempts', 'dead_letters', 'deliveries', 'endpoints', 'in_flight', 'messages', 'meta']);
     db.close();
     // synchronous and foreign_keys are per-connection settings, not visible from another connection.
     const again = sqliteStore(path);
@@ -554,7 +554,7 @@ describe('sqlite store: crash and resume', () => {
   it('a new store and dispatcher on the file record the in-flight attempt as interrupted and deliver everything once', async () => {
     const path = tmpfile();
     // First life: msg_hang's first attempt never answers (in flight at the crash); the others fail twice.
-    const storeA = sqliteStore(path);
+    const storeA = sqliteStore(path, { commit: 'immediate' });
     const clockA = new ManualClock(Date.UTC(2025, 0, 1));
     const deliverA: DeliverFn = async ({ message: m }) => (m.id === 'msg_hang' ? never() : status(500));
     const a = createDispatcher({ profile: optipick, clock: clockA, store: storeA, deliver: deliverA, newId: ids('a') });
@@ -571,7 +571,7 @@ describe('sqlite store: crash and resume', () => {
     expect(completedBefore.length).toBeGreaterThan(0);
     // The crash: storeA and dispatcher a are dropped, never closed or stopped.
 
-    const storeB = sqliteStore(path);
+    const storeB = sqliteStore(path, { commit: 'immediate' });
     const clockB = new ManualClock(clockA.now() + 1 * HOUR);
     const seen: Array<[string, number]> = [];
     const deliverB: DeliverFn = async ({ message: m, attempt }) => (seen.push([m.id, attempt]), status(200));
@@ -602,14 +602,14 @@ describe('sqlite store: crash and resume', () => {
     storeB.close();
 
     // And it is all on disk.
-    const storeC = sqliteStore(path);
+    const storeC = sqliteStore(path, { commit: 'immediate' });
     expect(await storeC.listAttempts()).toStrictEqual(attempts);
     storeC.close();
   });
 
   it('a marker left by markInFlight alone (crash before the request left) is recorded as interrupted', async () => {
     const path = tmpfile();
-    const storeA = sqliteStore(path);
+    const storeA = sqliteStore(path, { commit: 'immediate' });
     await storeA.putMessage({ id: 'msg_1', type: 'route.optimized', body: Buffer.from('{}'), createdAt: 0 });
     await storeA.putEndpoint(ep('ep_1'));
     await storeA.addDelivery(dlv('dlv_1', { dueAt: 0, createdAt: 0 }));
@@ -617,7 +617,7 @@ describe('sqlite store: crash and resume', () => {
     await storeA.markInFlight(started('dlv_1', 1, { virtualAt: 0, virtualOffsetMs: 0 }));
     // crash: storeA dropped without close
 
-    const storeB = sqliteStore(path);
+    const storeB = sqliteStore(path, { commit: 'immediate' });
     const clockB = new ManualClock(10 * SEC);
     const seen: Array<[string, number]> = [];
     const b = createDispatcher({ profile: optipick, clock: clockB, store: storeB, deliver: async ({ delivery, attempt }) => (seen.push([delivery.id, attempt]), status(200)) });
@@ -704,7 +704,7 @@ describe('sqlite store: kill -9', () => {
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const store = sqliteStore(path);
+    const store = sqliteStore(path, { commit: 'immediate' });
     const deliveries = await store.listDeliveries();
     const attempts = await store.listAttempts();
     const inFlight = await store.listInFlight();
