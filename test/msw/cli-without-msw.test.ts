@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * msw is an optional peer dependency of `hookgate/msw` alone: a CLI user installs it never, so the
+ * CLI must never load it. Proven twice on the built dist/: the import graph from the bin (static
+ * and literal dynamic imports) names no msw, and the bin runs real commands in a Node whose module
+ * resolution refuses msw — the same hook makes `hookgate/msw` itself fail, so the test can fail.
+ */
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'dist/cli/main.js');
+const HOOKS = pathToFileURL(join(import.meta.dirname, 'refuse-msw-hooks.mjs')).href;
+const REFUSE_MSW = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(HOOKS)})`;
+
+/** Every bare specifier reachable from `entry` through relative imports. */
+function bareImports(entry: string): Set<string> {
+  const bare = new Set<string>();
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const src = readFileSync(file, 'utf8');
+    for (const m of src.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"]+)\1/g)) {
+      const spec = m[2];
+      if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec));
+      else bare.add(spec);
+    }
+  }
+  return bare;
+}
+
+function node(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', REFUSE_MSW, ...args], { cwd: mkdtempSync(join(tmpdir(), 'hookgate-nomsw-')), env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
+      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout, err: stderr }),
+    );
+  });
+}
+
+describe('plain hookgate never loads msw', () => {
+  it('package.json: msw is an optional peer (and a devDependency for the tests); hookgate/msw ships with types', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, any>>;
+    expect(pkg.peerDependencies.msw).toMatch(/^\^2\./);
+    expect(pkg.peerDependenciesMeta.msw).toEqual({ optional: true });
+    expect(pkg.dependencies.msw).toBeUndefined();
+    expect(pkg.devDependencies.msw).toMatch(/^2\.\d+\.\d+$/);
+    const entry = pkg.exports['./msw'];
+    expect(entry).toEqual({ types: './dist/msw/index.d.ts', import: './dist/msw/index.js' });
+    for (const f of Object.values(entry) as string[]) expect(existsSync(join(ROOT, f)), f).toBe(true);
+  });
+
+  it('the import graph of the built bin names no msw; that of hookgate/msw does', () => {
+    expect(existsSync(BIN), 'run `npm run build` first').toBe(true);
+    const cli = bareImports(BIN);
+    expect(cli.size).toBeGreaterThan(3);
+    expect([...cli].filter((s) => s === 'msw' || s.startsWith('msw/'))).toEqual([]);
+    expect([...bareImports(join(ROOT, 'dist/msw/index.js'))]).toContain('msw');
+  });
+
+  it('the built bin runs events, send --dry-run and check with msw unresolvable; hookgate/msw does not even load', { timeout: 60_000 }, async () => {
+    const events = await node([BIN, 'events', '--provider', 'optipick']);
+    expect(events.code, events.err).toBe(0);
+    expect(events.out).toMatch(/route\.optimized/);
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const send = await node([BIN, 'send', '--provider', 'dimmy', '--event', 'items.scanned', '--url', 'http://127.0.0.1:9/webhook', '--dry-run'], { HOOKGATE_SECRET: secret });
+    expect(send.code, send.err).toBe(0);
+    const check = await node(
+      [BIN, 'check', '--provider', 'optipick', '--url', 'http://127.0.0.1:0/webhook', '--only', 'signature.valid', '--start', `"${process.execPath}" ${join(ROOT, 'examples/receivers/svix-fetchback-correct.mjs')}`, '--out', 'r'],
+      { HOOKGATE_SECRET: secret },
+    );
+    expect(check.code, check.out + check.err).toBe(0);
+    expect(check.out).toMatch(/^PASS/m);
+    for (const run of [events, send, check]) expect(run.err).not.toContain('refuse-msw');
+
+    const entry = await node(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/msw/index.js')).href)})`]);
+    expect(entry.code).not.toBe(0);
+    expect(entry.err).toContain('refuse-msw: import of "msw"');
+  });
+});
