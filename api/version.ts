@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /** Read from package.json at run time so a packed install reports its own version. */
 function readVersion(): string {
-  // cli/version.ts (tests) sits one level below package.json; dist/cli/version.js two.
+  // api/version.ts (tests) sits one level below package.json; dist/api/version.js two.
   for (const rel of ['../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };

@@ -5,6 +5,8 @@ import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { CATALOG } from '../suites/conformance/catalog.js';
 import { runCheckSession, type CheckOpts } from './check-session.js';
 
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
 export function registerCheck(program: Command, io: Io, setCode: (c: number) => void): void {
   program
     .command('check')
@@ -29,6 +31,9 @@ export function registerCheck(program: Command, io: Io, setCode: (c: number) => 
     .option('--api-port <n>', 'port of the fetch-back REST API hookgate serves (OptiPick, Dimmy; default random)')
     .option('--settle-ms <n>', 'how long to wait for asynchronous processing before judging (default 500)')
     .option('--timeout <seconds>', "per-request timeout, 0.001 (1 ms) to 86400 (a day) (default the provider's: 20 s Svix, 30 s OmniSales)")
+    .option('--header <K:V>', 'extra request header, repeatable (for a gateway in front of the receiver); its value is never printed', collect)
+    .option('--ca <file>', 'trust this CA certificate (PEM) for an https:// receiver, beside the system\'s')
+    .option('--insecure', 'do not verify the receiver\'s TLS certificate (testing only; said in the output and results.json)')
     .option('--list', 'list the check catalog and exit')
     .addHelpText(
       'after',

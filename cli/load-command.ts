@@ -1,21 +1,17 @@
-import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 import { LOAD_OPTIONS } from './option-specs.js';
 import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { prepareOutDir, writeLoadReports } from './report-files.js';
 import { maskSecret } from './mask.js';
-import { maskUrl } from '../fixtures/mask.js';
 import { colorEnabled } from './progress.js';
 import { curveLine, findMaxText, loadProgressLine, loadTable } from './load-text.js';
 import { EXIT, HookgateError } from '../fixtures/hookgate-error.js';
-import { resolveEvent } from '../fixtures/index.js';
-import { schemeFor, type HeaderStyle } from '../mock-provider/signing/index.js';
-import { parseThreshold } from '../suites/load/thresholds.js';
-import { runFindMax, runLoad } from '../suites/load/run-load.js';
-import { loadVerdict } from '../suites/load/verdict.js';
-import type { LoadModel } from '../suites/load/generator.js';
-import { TOOL_VERSION } from './version.js';
+import type { HeaderStyle } from '../mock-provider/signing/index.js';
+import { runLoad } from '../api/run-load.js';
+import type { LoadEvent } from '../api/types.js';
+import { requestHeaders } from '../api/request-headers.js';
+import { readCaFile } from './ca-file.js';
 
 export interface LoadOpts {
   provider?: string;
@@ -31,6 +27,8 @@ export interface LoadOpts {
   large: number;
   largeSize?: number;
   header: string[];
+  ca?: string;
+  insecure: boolean;
   threshold: string[];
   allowInvalid: boolean;
   effectsUrl?: string;
@@ -86,6 +84,8 @@ export function registerLoad(program: Command, io: Io, setCode: (c: number) => v
     .option('--large <fraction>', 'share of requests with a large payload')
     .option('--large-size <bytes>', 'size of the large payloads (default: Dimmy 1 MiB, others 256 KiB)')
     .option('--header <K:V>', 'extra request header, repeatable (for a gateway in front of the receiver); its value is never printed', collect)
+    .option('--ca <file>', 'trust this CA certificate (PEM) for an https:// receiver, beside the system\'s')
+    .option('--insecure', 'do not verify the receiver\'s TLS certificate (testing only; said in the output and load.json)')
     .option('--threshold <expr>', 'gate, repeatable: p99<250ms, p50<=20ms, errors<0.1%, timeouts==0, rps>=2000, duplicatesProcessed==0', collect)
     .option('--allow-invalid', 'judge the thresholds even when the generator, not the receiver, was the bottleneck')
     .option('--effects-url <url>', "the receiver's test hook (GET → JSON array of processed dedup keys): counts duplicatesProcessed")
@@ -107,36 +107,16 @@ export function registerLoad(program: Command, io: Io, setCode: (c: number) => v
     .action(async (flags: Record<string, unknown>) => setCode(await runLoadCommand(resolveFor<LoadOpts>(LOAD_OPTIONS, flags, io), io)));
 }
 
-function parseHeaders(raw: string[]): Array<[string, string]> {
-  return raw.map((h) => {
-    const at = h.indexOf(':');
-    const name = at > 0 ? h.slice(0, at).trim() : '';
-    if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new HookgateError('BAD_OPTION', `--header "${h.slice(0, Math.max(0, at)) || h.slice(0, 20)}…" is not NAME:VALUE`, 'e.g. --header "X-Gateway-Key: $KEY" (the value is sent, never printed)');
-    }
-    return [name, h.slice(at + 1).trim()];
-  });
-}
-
 export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
-  const profile = requireProvider(o.provider);
-  const url = requireUrl(o.url);
-  if (o.effectsUrl) requireUrl(o.effectsUrl, '--effects-url');
-  if (!o.secret) throw new HookgateError('BAD_SECRET', 'no secret given: load must sign with the secret your receiver verifies with', 'set HOOKGATE_SECRET (or pass --secret)');
-  schemeFor(profile).validateSecret(o.secret, profile.displayName);
-  for (const e of o.events ?? []) resolveEvent(profile, e);
-  const thresholds = o.threshold.map(parseThreshold);
-  if (o.findMax && thresholds.length === 0) throw new HookgateError('BAD_OPTION', '--find-max needs at least one --threshold: it searches for the highest rate that holds them', 'e.g. --find-max --threshold "p99<250ms" --threshold "errors<0.1%"');
+  // What the API would refuse anyway, refused before the report folder is made; --shard and
+  // --start-at are the command line's spellings of the API's { k, n } and epoch ms.
+  requireProvider(o.provider);
+  requireUrl(o.url);
+  const headers = requestHeaders(o.header);
   const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
-  if (shard && o.findMax) throw new HookgateError('BAD_OPTION', '--find-max cannot run as a shard: each step must be judged on the whole load', 'run --find-max on one machine (with --workers), or shard a fixed --rate and merge');
   const startAtEpochMs = o.startAt !== undefined ? parseStartAt(o.startAt, Date.now()) : undefined;
-  if (o.findMax && o.rate !== undefined) throw new HookgateError('BAD_OPTION', '--find-max searches for the rate itself, so --rate cannot be given with it', 'drop --rate; --start-rate sets where the search begins (default 100/s)');
-  const headers = parseHeaders(o.header);
-  const outDir = prepareOutDir(o.out, io.cwd);
-  const seed = o.seed ?? randomInt(0, 2 ** 31 - 1);
-  const model: LoadModel = o.findMax ? { kind: 'open', rate: o.startRate, maxInflight: o.maxInflight } : o.rate !== undefined ? { kind: 'open', rate: o.rate, maxInflight: o.maxInflight } : { kind: 'closed', connections: o.connections };
-  const timeoutMs = Math.round((o.timeout ?? profile.timeoutMs / 1000) * 1000);
-  const shape = o.findMax ? `find-max from ${o.startRate}/s, ${o.stepDuration} s steps, at most ${o.maxInflight} in flight` : model.kind === 'open' ? `open model, ${o.rate}/s, at most ${o.maxInflight} in flight` : `closed model, ${o.connections} connection${o.connections === 1 ? '' : 's'}`;
+  const ca = o.ca !== undefined ? readCaFile(o.ca, io.cwd) : undefined;
+  const shape = o.findMax ? `find-max from ${o.startRate}/s, ${o.stepDuration} s steps, at most ${o.maxInflight} in flight` : o.rate !== undefined ? `open model, ${o.rate}/s, at most ${o.maxInflight} in flight` : `closed model, ${o.connections} connection${o.connections === 1 ? '' : 's'}`;
   const extras = [
     o.duplicates ? `${o.duplicates * 100}% duplicates` : '',
     o.large ? `${o.large * 100}% large` : '',
@@ -145,62 +125,67 @@ export async function runLoadCommand(o: LoadOpts, io: Io): Promise<number> {
     shard ? `shard ${shard.k}/${shard.n}` : '',
     startAtEpochMs !== undefined ? `starting at ${new Date(startAtEpochMs).toISOString()}` : '',
   ].filter(Boolean);
-  io.err(`hookgate load: ${profile.displayName} → ${maskUrl(url.href)}  (${shape}${o.findMax ? "" : `, ${o.duration} s`}${o.warmup ? ` + ${o.warmup} s warmup` : ''}, seed ${seed}, secret ${maskSecret(o.secret)}${extras.length ? ', ' + extras.join(', ') : ''})\n`);
+  const outDir = prepareOutDir(o.out, io.cwd);
 
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   const color = colorEnabled(io);
   let lastLine = '';
+  const onEvent = (e: LoadEvent): void => {
+    switch (e.type) {
+      case 'run-started':
+        return io.err(`hookgate load: ${e.providerDisplayName} → ${e.target}  (${shape}${o.findMax ? '' : `, ${o.duration} s`}${o.warmup ? ` + ${o.warmup} s warmup` : ''}, seed ${e.seed}, secret ${maskSecret(o.secret!)}${extras.length ? ', ' + extras.join(', ') : ''})\n`);
+      case 'warning':
+        return io.err(`hookgate: WARNING: --insecure: ${e.message}\n`);
+      case 'step':
+        if (io.isTTY && lastLine) io.err('\r\x1b[2K');
+        lastLine = '';
+        return io.err(`${curveLine(e.point)}\n`);
+      case 'tick':
+        lastLine = loadProgressLine(e.tick);
+        // On a terminal the line rewrites itself; in CI logs it is one line per second.
+        return io.err(io.isTTY ? `\r\x1b[2K${lastLine}` : `${lastLine}\n`);
+    }
+  };
   try {
-    const run = o.findMax
-      ? (opts: Parameters<typeof runLoad>[0]) =>
-          runFindMax(opts, {
-            startRate: o.startRate,
-            stepMs: Math.round(o.stepDuration * 1000),
-            onStep(p) {
-              if (io.isTTY && lastLine) io.err('\r\x1b[2K');
-              lastLine = '';
-              io.err(`${curveLine(p)}\n`);
-            },
-          })
-      : runLoad;
-    const results = await run({
-      provider: profile.name,
-      providerDisplayName: profile.displayName,
-      url,
-      secret: o.secret,
+    const { results, verdict } = await runLoad({
+      provider: o.provider!,
+      url: o.url!,
+      secret: o.secret!,
       headerStyle: o.headerStyle,
       events: o.events,
-      seed,
-      model,
-      durationMs: Math.round(o.duration * 1000),
-      warmupMs: Math.round(o.warmup * 1000),
-      timeoutMs,
+      seed: o.seed,
+      durationMs: o.duration * 1000,
+      warmupMs: o.warmup * 1000,
+      connections: o.connections,
+      rate: o.rate,
+      maxInflight: o.maxInflight,
       duplicates: o.duplicates,
       large: o.large,
       largeSize: o.largeSize,
-      headers,
-      thresholds,
+      thresholds: o.threshold,
+      allowInvalid: o.allowInvalid,
       effectsUrl: o.effectsUrl,
       settleMs: o.settleMs,
       workers: o.workers,
-      toolVersion: TOOL_VERSION,
+      timeoutMs: o.timeout === undefined ? undefined : o.timeout * 1000,
+      ...(o.findMax ? { findMax: { startRate: o.startRate, stepDurationMs: o.stepDuration * 1000 } } : {}),
       ...(shard ? { shard } : {}),
       ...(startAtEpochMs !== undefined ? { startAtEpochMs } : {}),
+      headers,
+      ca,
+      insecure: o.insecure,
       signal: abort.signal,
-      onTick(t) {
-        lastLine = loadProgressLine(t);
-        // On a terminal the line rewrites itself; in CI logs it is one line per second.
-        io.err(io.isTTY ? `\r\x1b[2K${lastLine}` : `${lastLine}\n`);
-      },
+      onEvent,
     });
     if (io.isTTY && lastLine) io.err('\n');
-    const verdict = loadVerdict(results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) });
-    writeLoadReports(outDir, results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) });
+    const dir = outDir;
+    writeLoadReports(dir, results, { allowInvalid: o.allowInvalid, sharded: Boolean(shard) });
     io.out(loadTable(results, verdict, { color }));
     if (results.findMax) io.out(findMaxText(results.findMax, o.startRate));
-    io.out(`reports: ${outDir}/summary.md, report.html, load.json, junit.xml\n`);
+    io.out(`reports: ${dir}/summary.md, report.html, load.json, junit.xml\n`);
+    if (results.insecure) io.err(`hookgate: WARNING: --insecure: the receiver's certificate was not verified in this run\n`);
     if (results.interrupted) return EXIT.interrupted;
     // The search's question is "how much can it take?": no rate that held is a failed answer.
     if (results.findMax && results.findMax.maxRate === null) return EXIT.failed;

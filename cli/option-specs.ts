@@ -5,11 +5,8 @@ import type { OptSpec } from './options.js';
  * most 2^31−1 ms, about 24.8 days, and fire at once beyond it), runs and concurrency a person would ask
  * for, payloads that leave hookgate's own memory alone, ports and seeds of their real width.
  */
-export const DAY_S = 86_400;
-export const MAX_SEED = 2 ** 31 - 1;
-export const MAX_RUNS = 10_000;
-export const MAX_CONCURRENCY = 64;
-export const MAX_LARGE_SIZE = 256 * 1024 * 1024;
+import { DAY_S, MAX_SEED, MAX_RUNS, MAX_CONCURRENCY, MAX_LARGE_SIZE } from '../api/limits.js';
+export { DAY_S, MAX_SEED, MAX_RUNS, MAX_CONCURRENCY, MAX_LARGE_SIZE };
 export const MAX_TIME_SCALE = 1_000_000;
 const SECONDS = 'seconds, at most a day';
 const LARGE = 'bytes, at most 256 MiB so the payloads fit in hookgate\'s own memory';
@@ -24,10 +21,18 @@ const target: OptSpec[] = [
   { key: 'headerStyle', type: 'string', choices: ['svix', 'standard'], default: 'svix' },
 ];
 
+/** How requests reach it: a gateway's headers, and the trust for an https:// receiver (send, check, load). */
+const transport: OptSpec[] = [
+  { key: 'header', type: 'multi', default: [] },
+  { key: 'ca', type: 'string' },
+  { key: 'insecure', type: 'bool', default: false },
+];
+
 export const EVENTS_OPTIONS: OptSpec[] = [{ key: 'provider', type: 'string' }, { key: 'json', type: 'bool', default: false }];
 
 export const SEND_OPTIONS: OptSpec[] = [
   ...target,
+  ...transport,
   { key: 'event', type: 'string' },
   { key: 'data', type: 'string' },
   { key: 'dryRun', type: 'bool', default: false },
@@ -36,6 +41,7 @@ export const SEND_OPTIONS: OptSpec[] = [
 
 export const CHECK_OPTIONS: OptSpec[] = [
   ...target,
+  ...transport,
   { key: 'only', type: 'list' },
   { key: 'skip', type: 'list' },
   { key: 'out', type: 'string', default: './hookgate-report' },
@@ -71,6 +77,7 @@ export const SERVE_OPTIONS: OptSpec[] = [
 
 export const LOAD_OPTIONS: OptSpec[] = [
   ...target,
+  ...transport,
   { key: 'duration', type: 'number', min: 0.1, max: DAY_S, default: 10, unit: SECONDS },
   { key: 'warmup', type: 'number', min: 0, max: 3_600, default: 0, unit: 'seconds, at most an hour' },
   { key: 'connections', type: 'int', min: 1, max: 10_000, default: 10 },
@@ -79,7 +86,6 @@ export const LOAD_OPTIONS: OptSpec[] = [
   { key: 'duplicates', type: 'number', min: 0, max: 1, default: 0, unit: 'a fraction of the requests' },
   { key: 'large', type: 'number', min: 0, max: 1, default: 0, unit: 'a fraction of the requests' },
   { key: 'largeSize', type: 'int', min: 1, max: MAX_LARGE_SIZE, unit: LARGE, example: 1_048_576 },
-  { key: 'header', type: 'multi', default: [] },
   { key: 'threshold', type: 'multi', default: [] },
   { key: 'allowInvalid', type: 'bool', default: false },
   { key: 'effectsUrl', type: 'string' },

@@ -16,6 +16,16 @@ import { signedRequestFor, type Message } from '../mock-provider/delivery.js';
 import { curlCommand } from '../mock-provider/curl.js';
 import { send, describeOutcome, type Attempt } from '../mock-provider/sender.js';
 import type { HeaderStyle } from '../mock-provider/signing/index.js';
+import { agentFor, httpsAgentFor } from '../suites/tls-trust.js';
+import { requestHeaders } from '../api/request-headers.js';
+import { trustOf, INSECURE_WARNING } from '../api/trust-of.js';
+import { assertTlsTrusted } from '../api/tls-probe.js';
+import { readCaFile } from './ca-file.js';
+
+/** A path as one shell word (single quotes; a quote inside closed, escaped and reopened). */
+function shellQuote(s: string): string {
+  return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
 
 interface SendOpts {
   provider?: string;
@@ -26,6 +36,9 @@ interface SendOpts {
   data?: string;
   dryRun: boolean;
   timeout?: number;
+  header: string[];
+  ca?: string;
+  insecure: boolean;
 }
 
 /** How much of the receiver's answer `send` prints. */
@@ -42,10 +55,13 @@ export function registerSend(program: Command, io: Io, setCode: (c: number) => v
     .option('--data <file>', "JSON file with the event's data (Svix providers: sent byte for byte)")
     .option('--header-style <style>', 'svix (svix-* headers) | standard (webhook-* headers); Svix providers only')
     .option('--timeout <seconds>', "per-request timeout (default: the provider's, 20 s Svix, 30 s OmniSales)")
+    .option('--header <K:V>', 'extra request header, repeatable (for a gateway in front of the receiver); its value is never printed', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--ca <file>', 'trust this CA certificate (PEM) for an https:// receiver, beside the system\'s')
+    .option('--insecure', 'do not verify the receiver\'s TLS certificate (testing only; said in the output)')
     .option('--dry-run', 'print the headers and a curl command instead of sending')
     .addHelpText(
       'after',
-      '\nExit codes: 0 the receiver answered 2xx, 1 it did not, 2 usage error, 3 unreachable.\n\nExample:\n  $ HOOKGATE_SECRET=whsec_… hookgate send --provider optipick --event cluster.optimized --url http://127.0.0.1:3000/webhook\n',
+      '\nExit codes: 0 the receiver answered 2xx, 1 it did not, 2 usage error, 3 unreachable or its TLS certificate not trusted.\n\nExample:\n  $ HOOKGATE_SECRET=whsec_… hookgate send --provider optipick --event cluster.optimized --url http://127.0.0.1:3000/webhook\n',
     )
     .action(async (flags: Record<string, unknown>) => setCode(await runSend(resolveFor<SendOpts>(SEND_OPTIONS, flags, io), io)));
 }
@@ -66,23 +82,38 @@ export async function runSend(o: SendOpts, io: Io): Promise<number> {
   resolveEvent(profile, o.event);
   const url = requireUrl(o.url);
   const data = o.data ? readDataFile(o.data, io.cwd) : undefined;
+  const extra = requestHeaders(o.header);
+  const secretHeaders = extra.map(([k]) => k);
+  const trust = trustOf({ ca: o.ca !== undefined ? readCaFile(o.ca, io.cwd) : undefined, insecure: o.insecure });
   const secret = resolveSecret(profile, o.secret, io);
   const msg = composeMessage(profile, o.event, data);
   const req = signedRequestFor(profile, secret.value, msg, { webhookId: newWebhookId() }, { headerStyle: o.headerStyle });
-  const outgoing = { url: url.href, headers: req.headers, body: req.body };
+  const headers = { ...req.headers };
+  // The provider's own headers stand: a --header of the same name does not replace them.
+  for (const [k, v] of extra) if (!Object.keys(headers).some((h) => h.toLowerCase() === k.toLowerCase())) headers[k] = v;
+  const outgoing = { url: url.href, headers, body: req.body };
+  if (trust?.insecure) io.err(`hookgate: WARNING: --insecure: ${INSECURE_WARNING}\n`);
 
   if (o.dryRun) {
     io.out(`POST ${maskUrl(url.href)}\n`);
-    for (const [k, v] of Object.entries(maskHeaders(req.headers))) io.out(`${k}: ${v}\n`);
+    for (const [k, v] of Object.entries(maskHeaders(headers, secretHeaders))) io.out(`${k}: ${v}\n`);
     io.out(`\n# ${req.body.length} bytes; reproduce byte for byte (valid for ${profile.timestampToleranceSec / 60} min from now):\n`);
-    io.out(curlCommand(outgoing) + '\n');
+    // curl verifies as hookgate would: the same CA file, or -k for --insecure.
+    const tlsFlags = `${o.insecure ? ' -k' : ''}${o.ca !== undefined ? ` --cacert ${shellQuote(o.ca)}` : ''}`;
+    io.out(curlCommand(outgoing, { secretHeaders }).replace('curl -sS', `curl -sS${tlsFlags}`) + '\n');
     return EXIT.ok;
   }
 
   const secretNote = secret.generated ? 'generated secret' : `secret ${maskSecret(secret.value)}`;
   io.out(`→ POST ${maskUrl(url.href)}  ${o.event}  ${msg.messageId}  (${req.body.length} bytes, ${secretNote})\n`);
-  const attempt = await send(outgoing, { timeoutMs: o.timeout ? o.timeout * 1000 : profile.timeoutMs });
-  return printAttempt(attempt, url, io);
+  await assertTlsTrusted(url, trust);
+  const agent = httpsAgentFor(trust);
+  try {
+    const attempt = await send(outgoing, { timeoutMs: o.timeout ? o.timeout * 1000 : profile.timeoutMs, agent: agentFor(url.href, agent) });
+    return printAttempt(attempt, url, io);
+  } finally {
+    agent?.destroy();
+  }
 }
 
 function printAttempt(a: Attempt, url: URL, io: Io): number {

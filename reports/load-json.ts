@@ -16,6 +16,7 @@ export function loadJson(r: LoadResults): string {
     tool: { name: r.tool.name, version: r.tool.version },
     provider: r.provider,
     target: r.target,
+    ...(r.insecure ? { insecure: true } : {}),
     startedAt: r.startedAt,
     model: r.model.kind === 'closed' ? { kind: r.model.kind, connections: r.model.connections } : { kind: r.model.kind, rate: r.model.rate, maxInflight: r.model.maxInflight },
     durationMs: r.durationMs,

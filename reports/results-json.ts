@@ -27,6 +27,7 @@ export function resultsJson(r: RunResults): string {
     tool: { name: r.tool.name, version: r.tool.version },
     provider: r.provider,
     target: r.target,
+    ...(r.insecure ? { insecure: true } : {}),
     startedAt: r.startedAt,
     durationMs: r.durationMs,
     seed: r.seed,

@@ -10,6 +10,9 @@ import fc from 'fast-check';
 import { toEvidence } from './evidence.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { newLiveness, sendWatched } from './liveness.js';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { SignedRequest } from '../mock-provider/signing/index.js';
+import { agentFor } from './tls-trust.js';
 
 /**
  * The check whose code is running: the runner enters it around each check, so a request
@@ -32,6 +35,13 @@ export interface ContextOptions {
   /** Per-request timeout in ms; the provider's by default (`check --timeout`, tests). */
   timeoutMs?: number;
   observation?: Partial<Observation>;
+  /**
+   * `--header K:V`: sent with every request, after the provider's own headers (a gateway in front of
+   * the receiver needs them on every delivery, forged ones included). Their values are masked in evidence.
+   */
+  headers?: ReadonlyArray<readonly [string, string]>;
+  /** The agent for https:// requests under `--ca`/`--insecure` (suites/tls-trust.ts); the caller destroys it. */
+  agent?: HttpsAgent;
 }
 
 /** The services a check gets: message factory, variant builder, a sender bound to the target, evidence. */
@@ -39,6 +49,9 @@ export function createContext(o: ContextOptions): CheckContext {
   const env = { profile: o.profile, secret: o.secret, webhookId: o.webhookId };
   let counter = 0;
   const timeoutMs = o.timeoutMs ?? o.profile.timeoutMs;
+  const extraHeaders = o.headers ?? [];
+  const secretHeaders = extraHeaders.map(([k]) => k);
+  const agent = agentFor(o.url, o.agent);
   const ctx: CheckContext = {
     checkId: '',
     profile: o.profile,
@@ -69,21 +82,22 @@ export function createContext(o: ContextOptions): CheckContext {
         signedBody: msg.body.toString('base64'),
         headerStyle: o.headerStyle,
       };
-      return { msg, recipe, request: buildFromRecipe(env, recipe) };
+      return { msg, recipe, request: withHeaders(buildFromRecipe(env, recipe), extraHeaders) };
     },
     timeoutMs,
+    agent,
     async send(d) {
       const checkId = runningCheck.getStore() ?? '';
       // A silent receiver costs one timeout, not one per request (suites/liveness.ts).
       const a = await sendWatched(ctx.liveness, { checkId, d, timeoutMs, profile: o.profile }, o.signal, (signal) =>
-        send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs, signal }),
+        send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs, signal, agent }),
       );
       if (d.recipe.variant === 'valid') ctx.validAttempts.push(a);
       ctx.sent.push({ checkId, d, a });
       return a;
     },
     evidence(d, a, label, expected) {
-      return toEvidence(o.url, d, a, label, expected, ctx.attachments);
+      return toEvidence(o.url, d, a, label, expected, ctx.attachments, secretHeaders);
     },
     refusals: [],
     attachments: new Map(),
@@ -98,4 +112,13 @@ export function createContext(o: ContextOptions): CheckContext {
     },
   };
   return ctx;
+}
+
+/** The signed request plus the user's headers; the provider's own headers are never replaced by them. */
+function withHeaders(req: SignedRequest, extra: ReadonlyArray<readonly [string, string]>): SignedRequest {
+  if (!extra.length) return req;
+  const headers = { ...req.headers };
+  const taken = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
+  for (const [k, v] of extra) if (!taken.has(k.toLowerCase())) headers[k] = v;
+  return { ...req, headers };
 }

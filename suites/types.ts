@@ -1,3 +1,4 @@
+import type { Agent as HttpsAgent } from 'node:https';
 import type { JsonObject, ProviderProfile } from '../fixtures/profile.js';
 import type { SignatureScheme, HeaderStyle, SignedRequest } from '../mock-provider/signing/index.js';
 import type { Attempt } from '../mock-provider/sender.js';
@@ -147,6 +148,8 @@ export interface CheckContext {
   delivery(msg: Message, change?: RecipeChange): Delivery;
   /** The per-request timeout: the provider's unless `--timeout` says otherwise. */
   timeoutMs: number;
+  /** The agent for a request a check sends itself (not through `send`): the run's TLS trust for https://, else undefined. */
+  agent?: HttpsAgent;
   /**
    * Sends a delivery with `timeoutMs`; never throws for transport errors. Throws `ReceiverSilent`
    * (suites/liveness.ts) once the receiver is taken for silent, instead of waiting out the timeout again.
@@ -221,6 +224,8 @@ export interface RunResults {
   durationMs: number;
   seed: number;
   interrupted: boolean;
+  /** `--insecure`: certificates were not verified (present only then, so no report can hide it). */
+  insecure?: true;
   summary: RunSummary;
   checks: CheckResult[];
   /**

@@ -8,9 +8,10 @@ import { getProfile } from '../../fixtures/index.js';
 import type { HeaderStyle } from '../../mock-provider/signing/index.js';
 import { readEffects } from '../observe/effects-url.js';
 import { latencyFigures, mergePartials } from './aggregate.js';
-import { LoadConnection, endpointOf } from './connection.js';
+import { LoadConnection } from './connection.js';
+import { httpsAgentFor, type TlsTrust } from '../tls-trust.js';
 import type { LoadModel, Tick } from './generator.js';
-import { runJob, type GeneratorJob, type JobResult } from './job.js';
+import { runJob, trustedEndpoint, type GeneratorJob, type JobResult } from './job.js';
 import { judgeThresholds, type Threshold } from './thresholds.js';
 import { createTraffic } from './traffic.js';
 import type { CurvePoint, LoadResults, RequestOutcome } from './types.js';
@@ -56,6 +57,8 @@ export interface LoadOptions {
   shard?: { k: number; n: number };
   /** `--start-at`: every shard starts at this moment (epoch ms). */
   startAtEpochMs?: number;
+  /** `--ca`/`--insecure` for an https:// receiver (and effects URL). */
+  tls?: TlsTrust;
 }
 
 /** An integer total split N ways: floor(total/N) each, the first total mod N one more (k from 0). */
@@ -143,7 +146,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResults> {
   let duplicatesProcessed: number | undefined;
   if (o.effectsUrl) {
     await new Promise((r) => setTimeout(r, o.settleMs));
-    duplicatesProcessed = countDuplicatesProcessed(await readEffects(o.effectsUrl, 30_000), results);
+    const agent = httpsAgentFor(o.tls);
+    try {
+      duplicatesProcessed = countDuplicatesProcessed(await readEffects(o.effectsUrl, 30_000, { headers: o.headers, agent }), results);
+    } finally {
+      agent?.destroy();
+    }
   }
   const durationMs = o.durationMs;
   const latencyMs = latencyFigures(partial.histogram);
@@ -161,6 +169,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResults> {
     tool: { name: 'hookgate', version: o.toolVersion },
     provider: o.provider,
     target: maskUrl(o.url.href),
+    ...(o.tls?.insecure ? { insecure: true as const } : {}),
     startedAt: startedAt.toISOString(),
     model: describeModel(shardModel(o.model, o.shard)),
     durationMs,
@@ -240,6 +249,7 @@ export function splitJobs(o: LoadOptions, webhookId: string, runTag: string, sta
       durationMs: o.durationMs,
       timeoutMs: o.timeoutMs,
       firstSecondGuard: !o.skipPreflight,
+      ...(o.tls ? { tls: o.tls } : {}),
     };
   }).filter((j) => j.model.kind === 'open' || j.model.connections > 0);
 }
@@ -290,7 +300,7 @@ function sumTicks(ticks: Tick[]): Tick {
 async function preflight(o: LoadOptions, webhookId: string, runTag: string): Promise<void> {
   const traffic = createTraffic({ profile: getProfile(o.provider), secret: o.secret, url: o.url, headerStyle: o.headerStyle, events: o.events, seed: o.seed, duplicates: 0, large: 0, largeSize: o.largeSize, headers: o.headers, webhookId, idPrefix: `${runTag}p`.slice(0, 6) });
   const req = traffic.next(Math.floor(Date.now() / 1000));
-  const conn = new LoadConnection(endpointOf(o.url));
+  const conn = new LoadConnection(trustedEndpoint(o.url, o.tls));
   // The pool's sweeper is not running here: one of our own enforces the timeout.
   const sweep = setInterval(() => conn.expire(performance.now()), 50);
   const outcome = await new Promise<RequestOutcome>((resolve) => conn.send(req.bytes, o.timeoutMs, (out) => resolve(out)));

@@ -103,6 +103,8 @@ export interface LoadResults {
   tool: { name: 'hookgate'; version: string };
   provider: string;
   target: string;
+  /** `--insecure`: certificates were not verified (present only then, so no report can hide it). */
+  insecure?: true;
   startedAt: string;
   model: { kind: 'closed'; connections: number } | { kind: 'open'; rate: number; maxInflight: number };
   /** The measured part: duration excludes warmup and the drain. */

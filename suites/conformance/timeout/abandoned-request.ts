@@ -35,7 +35,7 @@ export const abandonedRequest: Check = {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), GIVE_UP_MS);
     const d1 = ctx.delivery(ctx.newMessage(), { variant: 'abandoned' });
-    await send({ url: ctx.url, headers: d1.request.headers, body: d1.request.body }, { timeoutMs: ctx.profile.timeoutMs, signal: abort.signal });
+    await send({ url: ctx.url, headers: d1.request.headers, body: d1.request.body }, { timeoutMs: ctx.profile.timeoutMs, signal: abort.signal, agent: ctx.agent });
     clearTimeout(timer);
     // 2. A request cut off half way through its body.
     if (ctx.url.startsWith('http:')) {

@@ -1,0 +1,1 @@
+export { throwIfUnreachable } from '../api/unreachable.js';

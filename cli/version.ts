@@ -1,0 +1,1 @@
+export { TOOL_VERSION } from '../api/version.js';

@@ -1,0 +1,2 @@
+// The package's main entry (package.json "exports" ".") — the API lives in api/.
+export * from './api/index.js';
