@@ -14,9 +14,11 @@ import { refuseSystemPath } from './report-files.js';
 import { newWebhookId } from '../fixtures/index.js';
 import { schemeFor } from '../mock-provider/signing/index.js';
 import { createDispatcher, httpDeliver, realClock, scaledClock } from '../mock-provider/engine/index.js';
-import { newSvixId } from '../mock-provider/svix-api/registry.js';
-import { loadRegistry, saveRegistry } from '../mock-provider/svix-api/registry-file.js';
+import { newSvixId } from '../mock-provider/svix-api/ids.js';
 import { serveApp } from '../mock-provider/serve-app.js';
+import { attemptLine, deadLetterLine, endpointDisabledLine } from '../mock-provider/serve-log.js';
+import type { ServeStore } from '../mock-provider/engine/records.js';
+import { getProfile } from '../fixtures/index.js';
 import { shellQuote } from '../mock-provider/curl.js';
 
 interface ServeOpts {
@@ -81,6 +83,27 @@ function listenError(e: NodeJS.ErrnoException, o: ServeOpts): Error {
   }
 }
 
+/**
+ * A store keeps one provider's messages, endpoints and secrets: opened for another it would deliver one
+ * provider's history signed and shaped as the other's. The first run names its provider; later runs must match.
+ */
+async function claimStore(store: ServeStore, provider: string, path: string): Promise<void> {
+  const owner = await store.getMeta('provider');
+  if (owner === undefined) return store.setMeta('provider', provider);
+  if (owner === provider) return;
+  let ownerName = owner;
+  try {
+    ownerName = getProfile(owner).displayName;
+  } catch {
+    // An owner this hookgate does not know is still named as stored.
+  }
+  throw new HookgateError(
+    'BAD_OPTION',
+    `the store ${path} was created for ${ownerName} and cannot serve ${getProfile(provider).displayName}`,
+    `pass --provider ${owner} to use it, or another --store for ${provider} (e.g. --store ./.hookgate/${provider}.db)`,
+  );
+}
+
 export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   const profile = requireProvider(o.provider);
   const target = requireUrl(o.target, '--target');
@@ -92,16 +115,23 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   await requireLocalHost(o.host);
   // Loaded here, not at startup: the native SQLite addon is only needed by `serve`.
   const { sqliteStore } = await import('../mock-provider/engine/sqlite-store.js');
-  let store: ReturnType<typeof sqliteStore>;
+  let store: ServeStore;
   try {
     store = sqliteStore(o.store);
   } catch (e) {
     throw new HookgateError('OUTPUT_UNWRITABLE', `cannot open the store ${o.store}: ${(e as Error).message}`, 'pass --store with a file in a folder you can write to');
   }
+  try {
+    await claimStore(store, profile.name, o.store);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   // Virtual time runs ahead of the wall clock under --time-scale: resume from the latest virtual moment the
   // store saw, or a restart would find every due time far in the future.
-  const resumeAt = (await store.listAttempts()).reduce((m, a) => Math.max(m, a.virtualAt), Date.now());
+  const resumeAt = Math.max(Date.now(), (await store.latestVirtualTime()) ?? 0);
   const clock = o.timeScale === 1 ? realClock : scaledClock(o.timeScale, { startAt: resumeAt });
+  const svix = profile.scheme === 'svix-v1';
   const dispatcher = createDispatcher({
     profile,
     clock,
@@ -110,27 +140,31 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
     maxAttempts: o.maxAttempts,
     jitter: o.jitter,
     onError: (e) => io.err(`hookgate serve: ${(e as Error)?.message ?? String(e)}\n`),
-    onAttempt: (r) => io.err(`attempt ${r.n} of ${r.msgId} → ${r.status ? `HTTP ${r.status}` : r.error} at +${Math.round(r.virtualOffsetMs / 1000)} s (virtual)\n`),
+    // Svix-shaped ids (a KSUID of the virtual time they stand for), as the API shows them.
+    ...(svix ? { newId: (prefix: string, at: number) => newSvixId(prefix, at) } : {}),
+    onAttempt: (r) => io.err(`${attemptLine(r)}\n`),
+    onDeadLetter: (dl) => io.err(`${deadLetterLine(dl)}\n`),
+    onEndpointDisabled: (id, at) => io.err(`${endpointDisabledLine(id, at)}\n`),
   });
 
   // One application and one endpoint for --target; a restart on the same store reuses them.
-  const registryFile = `${o.store}.registry.json`;
-  const registry = loadRegistry(registryFile);
   const now = () => clock.now();
-  const appRec = registry.findApp('hookgate') ?? { id: newSvixId('app', now()), uid: 'hookgate', name: 'hookgate', metadata: {}, createdAt: now(), updatedAt: now() };
-  if (!registry.apps.includes(appRec)) registry.apps.push(appRec);
-  const existing = (await store.listEndpoints()).find((e) => e.url === target.href);
+  const appRec = (await store.getApp('hookgate')) ?? { id: newSvixId('app', now()), uid: 'hookgate', name: 'hookgate', attrs: { metadata: {} }, createdAt: now(), updatedAt: now() };
+  await store.putApp(appRec);
+  const existing = (await store.listEndpoints()).find((e) => e.url === target.href && !e.deleted);
   const generated = !o.secret && !existing;
-  const secret = existing?.secret ?? o.secret ?? scheme.generateSecret();
+  const secret = o.secret ?? existing?.secret ?? scheme.generateSecret();
   const endpointId = existing?.id ?? newSvixId('ep', now());
-  if (!existing) await dispatcher.addEndpoint({ id: endpointId, url: target.href, secret, webhookId: newWebhookId() });
-  if (!registry.findEndpoint(appRec.id, endpointId)) {
-    registry.endpoints.push({ id: endpointId, appId: appRec.id, description: 'hookgate --target', version: 1, filterTypes: null, channels: null, metadata: {}, createdAt: now(), updatedAt: now() });
+  if (!existing) {
+    const attrs = { description: 'hookgate --target', version: 1, filterTypes: null, channels: null, metadata: {} };
+    await dispatcher.addEndpoint({ id: endpointId, url: target.href, secret, webhookId: newWebhookId(), appId: appRec.id, attrs, createdAt: now(), updatedAt: now() });
+  } else if (secret !== existing.secret || existing.appId === undefined) {
+    // --secret is what the user's receiver has now: deliveries must be signed with it, not with what the store remembered.
+    await store.updateEndpoint(endpointId, { secret, previousSecrets: secret !== existing.secret ? [] : existing.previousSecrets, appId: appRec.id, updatedAt: now() });
+    if (secret !== existing.secret) io.err(`hookgate serve: ${endpointId} for this target was already in ${o.store}; its secret is now the one --secret gives (deliveries are signed with it from now on)\n`);
   }
-  const persist = () => saveRegistry(registry, registryFile);
-  persist();
 
-  const app = serveApp({ profile, dispatcher, token, requireTokenEverywhere: !LOOPBACK.has(o.host), registry, now, appId: appRec.id, onRegistryChange: persist });
+  const app = serveApp({ profile, dispatcher, store, token, requireTokenEverywhere: !LOOPBACK.has(o.host), now, appId: appRec.id });
   const server = app.listen(o.port, o.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -1,5 +1,6 @@
 import type { ProviderProfile } from '../../fixtures/profile.js';
-import { signedRequestFor } from '../delivery.js';
+import { signedRequestFor, signInputFor } from '../delivery.js';
+import { schemeFor } from '../signing/index.js';
 import { send, type SendOptions } from '../sender.js';
 import type { AttemptResult, DeliverFn } from './attempt.js';
 
@@ -22,16 +23,21 @@ export interface HttpDeliverOptions {
 export function httpDeliver(profile: ProviderProfile, opts: HttpDeliverOptions = {}): DeliverFn {
   const timeoutMs = opts.timeoutMs ?? profile.timeoutMs;
   const keep = opts.keepResponseBytes ?? 1024;
-  return async ({ message, endpoint, signal }): Promise<AttemptResult> => {
+  const scheme = schemeFor(profile);
+  return async ({ message, endpoint, signal, at }): Promise<AttemptResult> => {
     const secret = endpoint.secret ?? opts.secret;
     if (secret === undefined) return { error: 'other', message: `no signing secret for endpoint ${endpoint.id}`, latencyMs: 0, startedAt: Date.now() };
-    const signed = signedRequestFor(
-      profile,
-      secret,
-      { type: message.type, messageId: message.id, body: message.body, entityId: message.entityId },
-      { webhookId: endpoint.webhookId ?? endpoint.id },
-      { headerStyle: endpoint.headerStyle },
-    );
+    const msg = { type: message.type, messageId: message.id, body: message.body, entityId: message.entityId };
+    const identity = { webhookId: endpoint.webhookId ?? endpoint.id };
+    const signed = signedRequestFor(profile, secret, msg, identity, { headerStyle: endpoint.headerStyle });
+    // After a rotation, Svix signs with the new secret and every old one still in its grace period, all in
+    // one header, space-separated: a receiver that still has only the old secret keeps verifying until then.
+    const retired = (endpoint.previousSecrets ?? []).filter((p) => p.until > at);
+    if (retired.length && scheme.joinSignatures) {
+      const names = scheme.headerNames({ headerStyle: endpoint.headerStyle });
+      const input = signInputFor(profile, msg, identity, Number(signed.headers[names.timestamp]));
+      signed.headers[names.signature] = scheme.joinSignatures([signed.headers[names.signature], ...retired.map((p) => scheme.signatureValue(p.secret, input))]);
+    }
     let attempt;
     try {
       attempt = await send({ url: endpoint.url, headers: signed.headers, body: signed.body }, { timeoutMs, signal, agent: opts.agent, maxResponseBytes: keep });

@@ -1,31 +1,33 @@
 import type { ProviderProfile } from '../../fixtures/profile.js';
 import type { Dispatcher } from '../engine/dispatcher.js';
+import type { ServeStore, StoredApp } from '../engine/records.js';
+import type { StoredEndpoint, StoredMessage } from '../engine/store.js';
 import { ApiError, notFound } from './http.js';
-import type { AppRecord, EndpointRecord, MessageRecord, SvixRegistry } from './registry.js';
 
 /** What every route module works with. */
 export interface SvixApiContext {
   profile: ProviderProfile;
   dispatcher: Dispatcher;
-  registry: SvixRegistry;
-  /** Epoch ms for createdAt/updatedAt/timestamp fields and new ids. */
+  /** The dispatcher's store: the API's records live beside the deliveries (one source of truth). */
+  store: ServeStore;
+  /** Virtual epoch ms for createdAt/updatedAt/timestamp fields, ids and windows: the dispatcher's clock. */
   now: () => number;
 }
 
-export function appOr404(ctx: SvixApiContext, idOrUid: string): AppRecord {
-  const app = ctx.registry.findApp(idOrUid);
+export async function appOr404(ctx: SvixApiContext, idOrUid: string): Promise<StoredApp> {
+  const app = await ctx.store.getApp(idOrUid);
   if (!app) throw notFound('Application');
   return app;
 }
 
-export function endpointOr404(ctx: SvixApiContext, appId: string, idOrUid: string): EndpointRecord {
-  const ep = ctx.registry.findEndpoint(appId, idOrUid);
+export async function endpointOr404(ctx: SvixApiContext, appId: string, idOrUid: string): Promise<StoredEndpoint> {
+  const ep = await ctx.store.findEndpoint(appId, idOrUid);
   if (!ep) throw notFound('Endpoint');
   return ep;
 }
 
-export function messageOr404(ctx: SvixApiContext, appId: string, idOrEventId: string): MessageRecord {
-  const msg = ctx.registry.findMessage(appId, idOrEventId);
+export async function messageOr404(ctx: SvixApiContext, appId: string, idOrEventId: string): Promise<StoredMessage> {
+  const msg = await ctx.store.findMessage(appId, idOrEventId);
   if (!msg) throw notFound('Message');
   return msg;
 }

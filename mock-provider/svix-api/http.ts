@@ -1,6 +1,8 @@
 import type { Response } from 'express';
 import type { JsonObject } from '../../fixtures/profile.js';
-import type { Metadata } from './registry.js';
+import type { ListOrder, PageQuery } from '../engine/records.js';
+
+export type Metadata = Record<string, string>;
 
 /** A refusal with Svix's error body: `{code, detail}`, or a 422 `{detail:[{loc,msg,type}]}`. */
 export class ApiError extends Error {
@@ -115,18 +117,24 @@ export interface ListOut<T> {
   done: boolean;
 }
 
-/**
- * Svix's list envelope over `items`, already in the default order. `iterator` is the last id shown (next
- * page after it); `-id` pages backwards from it. `order` other than the default reverses the list.
- */
-export function paginate<T extends { id: string }>(items: T[], query: unknown, defaultOrder: 'ascending' | 'descending' = 'ascending'): ListOut<T> {
+/** `limit` (1–250, default 50), `iterator` and `order` of a list request, validated (422 otherwise). */
+export function pageQuery(query: unknown, defaultOrder: ListOrder): PageQuery {
   const limitText = q(query, 'limit');
   const limit = limitText === undefined ? 50 : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1 || limit > 250) throw invalid('limit', 'limit must be an integer between 1 and 250', 'query');
-  const order = q(query, 'order');
-  if (order !== undefined && order !== 'ascending' && order !== 'descending') throw invalid('order', 'order must be ascending or descending', 'query');
-  const list = order && order !== defaultOrder ? [...items].reverse() : items;
+  const order = q(query, 'order') ?? defaultOrder;
+  if (order !== 'ascending' && order !== 'descending') throw invalid('order', 'order must be ascending or descending', 'query');
   const iterator = q(query, 'iterator');
+  return { limit, order, ...(iterator ? { iterator } : {}) };
+}
+
+/**
+ * Svix's list envelope over a short in-memory list (apps, endpoints), `items` already in the default order. `iterator` is the last id shown (next
+ * page after it); `-id` pages backwards from it. `order` other than the default reverses the list.
+ */
+export function paginate<T extends { id: string }>(items: T[], query: unknown, defaultOrder: 'ascending' | 'descending' = 'ascending'): ListOut<T> {
+  const { limit, order, iterator } = pageQuery(query, defaultOrder);
+  const list = order !== defaultOrder ? [...items].reverse() : items;
   let page: T[];
   let done: boolean;
   if (iterator?.startsWith('-')) {

@@ -8,19 +8,19 @@ import type { SvixApiContext } from './context.js';
 import { mountEndpoints } from './endpoints.js';
 import { ApiError, notFound } from './http.js';
 import { mountMessages } from './messages.js';
-import { SvixRegistry } from './registry.js';
+import type { ServeStore } from '../engine/records.js';
 
 export interface SvixApiRouterOptions {
   /** OptiPick or Dimmy: names secrets in errors and builds message bodies. */
   profile: ProviderProfile;
-  /** Delivers the messages; its store holds endpoints' url/secret/disabled, messages and attempts. */
+  /** Delivers the messages; built on `store`. */
   dispatcher: Dispatcher;
+  /** The dispatcher's store, which also keeps the API's records (SQLite: `sqliteStore(path)`, or `':memory:'`). */
+  store: ServeStore;
   /** The one API token accepted as `Authorization: Bearer <token>`. */
   token: string;
   /** Epoch ms for createdAt/updatedAt/timestamps and new ids. Default Date.now; pass the dispatcher's clock to share its timeline. */
   now?: () => number;
-  /** The registry to use (tests; later a persistent one). Default: a fresh in-memory one. */
-  registry?: SvixRegistry;
 }
 
 const IDEMPOTENCY_TTL_MS = 12 * 3600_000;
@@ -36,7 +36,7 @@ export function svixApiRouter(opts: SvixApiRouterOptions): express.Router {
   const ctx: SvixApiContext = {
     profile: opts.profile,
     dispatcher: opts.dispatcher,
-    registry: opts.registry ?? new SvixRegistry(),
+    store: opts.store,
     now: opts.now ?? Date.now,
   };
   // Trailing slashes are accepted (strict: false), as the Svix server trims them.

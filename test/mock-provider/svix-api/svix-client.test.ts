@@ -10,8 +10,10 @@ import { getProfile } from '../../../fixtures/index.js';
 import { scaledClock } from '../../../mock-provider/engine/clock.js';
 import { createDispatcher, type Dispatcher } from '../../../mock-provider/engine/dispatcher.js';
 import { httpDeliver } from '../../../mock-provider/engine/http-deliver.js';
-import { memoryStore } from '../../../mock-provider/engine/store.js';
+import { sqliteStore } from '../../../mock-provider/engine/sqlite-store.js';
+import type { ServeStore } from '../../../mock-provider/engine/records.js';
 import { svixApiRouter } from '../../../mock-provider/svix-api/router.js';
+import { newSvixId } from '../../../mock-provider/svix-api/ids.js';
 
 const TOKEN = 'testsk_hookgate-local-token';
 const ID = (prefix: string) => new RegExp(`^${prefix}_[A-Za-z0-9]{27}$`);
@@ -77,15 +79,18 @@ describe('Svix API mock with the official svix client', () => {
   let api: http.Server;
   let serverUrl = '';
   let dispatcher: Dispatcher;
+  let store: ServeStore;
   let svix: Svix;
 
   beforeAll(async () => {
     receiverUrl = await listen(receiver.server);
     // 1000× time: the 5 s retry takes 5 ms; two attempts in all so `/down` dead-letters quickly.
-    dispatcher = createDispatcher({ profile, clock: scaledClock(1000), deliver: httpDeliver(profile, { timeoutMs: 2000 }), store: memoryStore(), maxAttempts: 2 });
+    store = sqliteStore(':memory:');
+    const clock = scaledClock(1000);
+    dispatcher = createDispatcher({ profile, clock, deliver: httpDeliver(profile, { timeoutMs: 2000 }), store, maxAttempts: 2, newId: newSvixId });
     await dispatcher.start();
     const app = express();
-    app.use('/api/v1', svixApiRouter({ profile, dispatcher, token: TOKEN }));
+    app.use('/api/v1', svixApiRouter({ profile, dispatcher, store, token: TOKEN, now: () => clock.now() }));
     api = http.createServer(app);
     serverUrl = await listen(api);
     svix = new Svix(TOKEN, { serverUrl });
@@ -93,6 +98,7 @@ describe('Svix API mock with the official svix client', () => {
 
   afterAll(async () => {
     await dispatcher.stop();
+    store.close();
     api.closeAllConnections();
     receiver.server.closeAllConnections();
     await Promise.all([new Promise((r) => api.close(r)), new Promise((r) => receiver.server.close(r))]);

@@ -1,0 +1,27 @@
+import { formatDuration } from './engine/schedule.js';
+import type { AttemptRecord, DeadLetter } from './engine/store.js';
+
+/**
+ * The lines `serve` prints while it delivers, one per event, naming the endpoint, the message, the
+ * attempt, its schedule offset (virtual, as the API shows it) and the outcome. Pure: the command decides
+ * where they go.
+ */
+
+const outcomeOf = (r: AttemptRecord): string => {
+  const what = r.status !== undefined ? `HTTP ${r.status}` : (r.error ?? 'no answer');
+  return r.outcome === 'success' ? `${what} delivered` : r.outcome === 'interrupted' ? `interrupted (serve stopped mid-attempt)` : `${what} failed`;
+};
+
+export function attemptLine(r: AttemptRecord): string {
+  const manual = r.trigger === 'manual' ? ', manual' : '';
+  return `${r.endpointId} ${r.msgId} attempt ${r.n}${manual} at +${formatDuration(r.virtualOffsetMs)}: ${outcomeOf(r)} (${Math.round(r.latencyMs)} ms)`;
+}
+
+export function deadLetterLine(dl: DeadLetter): string {
+  const why = dl.reason === 'exhausted' ? `gave up after ${dl.attempts} attempt${dl.attempts === 1 ? '' : 's'}` : 'not sent: endpoint disabled';
+  return `${dl.endpointId} ${dl.msgId} dead letter: ${why}${dl.lastError ? ` (last: ${dl.lastError})` : ''}; recover or resend it from the API`;
+}
+
+export function endpointDisabledLine(endpointId: string, at: number): string {
+  return `${endpointId} disabled at ${new Date(at).toISOString()} (virtual): every attempt failed for the provider's disable period; its waiting messages are dead letters until it is re-enabled and recovered`;
+}
