@@ -33,6 +33,11 @@ function runExample(...args: string[]): Promise<{ report: JsonReport; out: strin
 const results = (r: JsonReport) => r.testResults.flatMap((f) => f.assertionResults.map((a) => `${a.status}: ${a.fullName}`));
 
 describe('examples/msw', () => {
+  it('the README shows the example test file exactly as the suite runs it', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('```js\n' + readFileSync(join(EXAMPLE, 'receiver.test.mjs'), 'utf8') + '```\n');
+  });
+
   it('the example receiver passes its own tests: positive, redelivery, and every negative variant', { timeout: 60_000 }, async () => {
     expect(existsSync(join(ROOT, 'dist/msw/index.js')), 'run `npm run build` first').toBe(true);
     const { report, out } = await runExample();

@@ -56,11 +56,14 @@ describe('plain hookgate never loads msw', () => {
     for (const f of Object.values(entry) as string[]) expect(existsSync(join(ROOT, f)), f).toBe(true);
   });
 
-  it('the import graph of the built bin names no msw; that of hookgate/msw does', () => {
+  it('the import graphs of the built bin and main entry name no msw; that of hookgate/msw does', () => {
     expect(existsSync(BIN), 'run `npm run build` first').toBe(true);
     const cli = bareImports(BIN);
     expect(cli.size).toBeGreaterThan(3);
     expect([...cli].filter((s) => s === 'msw' || s.startsWith('msw/'))).toEqual([]);
+    // The main entry (package.json exports "."), when the build has it.
+    const main = join(ROOT, 'dist/index.js');
+    if (existsSync(main)) expect([...bareImports(main)].filter((s) => s === 'msw' || s.startsWith('msw/'))).toEqual([]);
     expect([...bareImports(join(ROOT, 'dist/msw/index.js'))]).toContain('msw');
   });
 
