@@ -8,6 +8,8 @@ import { createFetchBackApi, serveFetchBack, type FetchBackApi, type FetchBackSe
 import { createContext } from '../suites/context.js';
 import { timeoutPhrase } from '../suites/liveness.js';
 import { selectChecks } from '../suites/conformance/catalog.js';
+import { SAFE_RUNS, UNSAFE_CHECKS } from '../suites/conformance/safe-subset.js';
+import { percentile } from '../suites/conformance/timeout/latency-budget.js';
 import { runChecks } from '../suites/runner.js';
 import { freePort, startReceiver, type ReceiverProcess } from '../suites/receiver-process.js';
 import { decideVerdict } from '../suites/verdict.js';
@@ -63,7 +65,9 @@ export async function runCheck(o: CheckOptions): Promise<CheckRun> {
   const profile = requireProvider(o.provider);
   const url = new URL(requireUrl(o.url).href);
   const headerStyle = headerStyleOf(o.headerStyle);
-  const runs = checkRange('runs', o.runs, 1, MAX_RUNS, { integer: true }) ?? 50;
+  const askedRuns = checkRange('runs', o.runs, 1, MAX_RUNS, { integer: true }) ?? 50;
+  const runs = o.safe ? Math.min(askedRuns, SAFE_RUNS) : askedRuns;
+  const maxRate = checkRange('maxRate', o.maxRate, 0.01, 100_000);
   const concurrency = checkRange('concurrency', o.concurrency, 1, MAX_CONCURRENCY, { integer: true }) ?? 4;
   const settleMs = checkRange('settleMs', o.settleMs, 0, 60_000) ?? 500;
   const timeoutMs = checkRange('timeoutMs', o.timeoutMs, 1, DAY_S * 1000);
@@ -74,7 +78,10 @@ export async function runCheck(o: CheckOptions): Promise<CheckRun> {
   const headers = requestHeaders(o.headers);
   const trust = trustOf(o);
   const events = subscribedTypes(profile, o.events);
-  const checks = selectChecks(o.only, o.skip);
+  // --safe leaves out what no provider sends; named in the results so the report says what was not tried.
+  const unsafe = o.safe ? Object.keys(UNSAFE_CHECKS) : [];
+  const checks = selectChecks(o.only, [...(o.skip ?? []), ...unsafe]);
+  const left = o.safe ? selectChecks(o.only, o.skip).filter((c) => unsafe.includes(c.id)).map((c) => c.id) : [];
   // With a start command, port 0 means "pick a free one": the receiver gets it as PORT.
   if (o.start && url.port === '0') url.port = String(await freePort());
   const readyUrl = onReceiverPort(o.readyUrl, '--ready-url', url, Boolean(o.start));
@@ -125,6 +132,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckRun> {
       webhookId: newWebhookId(),
       headers,
       agent,
+      maxRate,
       observation: {
         settleMs,
         effects: effectsUrl ? effectsObserver(effectsUrl, undefined, { headers, agent }) : undefined,
@@ -160,6 +168,9 @@ export async function runCheck(o: CheckOptions): Promise<CheckRun> {
       durationMs: Date.now() - startedAt.getTime(),
       seed,
       interrupted,
+      ...latencyOf(ctx.validAttempts),
+      ...(o.safe ? { safe: { left, runs } } : {}),
+      ...(maxRate ? { maxRate } : {}),
       summary: judged.summary,
       checks: judged.checks,
       ...(receiver ? { receiverLog: { command: o.start!, stdout: receiver.stdout, stderr: receiver.stderr, exitCode: receiver.exitCode } } : {}),
@@ -170,6 +181,14 @@ export async function runCheck(o: CheckOptions): Promise<CheckRun> {
     await apiServer?.close();
     agent?.destroy();
   }
+}
+
+/** Answer times of the valid deliveries that got an HTTP answer, 2xx or not (a refusal is an answer too). */
+function latencyOf(attempts: ReadonlyArray<{ outcome: { kind: string }; latencyMs: number }>): Pick<RunResults, 'latency'> {
+  const ms = attempts.filter((a) => a.outcome.kind === 'response').map((a) => a.latencyMs).sort((x, y) => x - y);
+  if (ms.length === 0) return {};
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { latency: { answered: ms.length, p50Ms: r(percentile(ms, 50)), p99Ms: r(percentile(ms, 99)), maxMs: r(ms[ms.length - 1]) } };
 }
 
 /** With a start command, port 0 in the ready or effects URL on the receiver's host stands for the port picked for `url`. */

@@ -47,6 +47,13 @@ export interface CheckOptions extends TransportOptions {
   largeSize?: number;
   /** Checks run at once (default 4; 1 to 64). */
   concurrency?: number;
+  /**
+   * Only what the provider itself would send (for production endpoints): no abandoned requests,
+   * malformed headers or foreign content types, at most 10 property runs per check.
+   */
+  safe?: boolean;
+  /** At most this many requests per second to the receiver (default unlimited). */
+  maxRate?: number;
   /** The receiver's test hook: GET returns a JSON array of processed dedup keys. */
   effectsUrl?: string;
   /** Port of the fetch-back REST API hookgate serves for OptiPick and Dimmy (default: a free one). */

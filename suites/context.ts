@@ -13,6 +13,7 @@ import { newLiveness, sendWatched } from './liveness.js';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { SignedRequest } from '../mock-provider/signing/index.js';
 import { agentFor } from './tls-trust.js';
+import { createRateLimit } from './rate-limit.js';
 
 /**
  * The check whose code is running: the runner enters it around each check, so a request
@@ -42,6 +43,8 @@ export interface ContextOptions {
   headers?: ReadonlyArray<readonly [string, string]>;
   /** The agent for https:// requests under `--ca`/`--insecure` (suites/tls-trust.ts); the caller destroys it. */
   agent?: HttpsAgent;
+  /** `--max-rate`: at most this many requests per second to the receiver, across all checks. */
+  maxRate?: number;
 }
 
 /** The services a check gets: message factory, variant builder, a sender bound to the target, evidence. */
@@ -52,6 +55,7 @@ export function createContext(o: ContextOptions): CheckContext {
   const extraHeaders = o.headers ?? [];
   const secretHeaders = extraHeaders.map(([k]) => k);
   const agent = agentFor(o.url, o.agent);
+  const limit = o.maxRate ? createRateLimit(o.maxRate) : undefined;
   const ctx: CheckContext = {
     checkId: '',
     profile: o.profile,
@@ -88,6 +92,7 @@ export function createContext(o: ContextOptions): CheckContext {
     agent,
     async send(d) {
       const checkId = runningCheck.getStore() ?? '';
+      if (limit) await limit.take(o.signal);
       // A silent receiver costs one timeout, not one per request (suites/liveness.ts).
       const a = await sendWatched(ctx.liveness, { checkId, d, timeoutMs, profile: o.profile }, o.signal, (signal) =>
         send({ url: o.url, headers: d.request.headers, body: d.request.body }, { timeoutMs, signal, agent }),

@@ -226,6 +226,15 @@ export interface RunResults {
   interrupted: boolean;
   /** `--insecure`: certificates were not verified (present only then, so no report can hide it). */
   insecure?: true;
+  /**
+   * How fast the receiver answered the valid deliveries that got an HTTP answer (ms): the figure the
+   * `--targets` index shows. Absent when none was answered.
+   */
+  latency?: { answered: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /** `--safe`: the checks it left out and the property runs per check it allowed. */
+  safe?: { left: string[]; runs: number };
+  /** `--max-rate`: requests per second the run was held to. */
+  maxRate?: number;
   summary: RunSummary;
   checks: CheckResult[];
   /**

@@ -44,7 +44,7 @@ export function indexEntry(t: Pick<Target, 'name' | 'provider' | 'url' | 'folder
   const failed = results ? results.checks.filter((c) => c.countsAgainstVerdict).map((c) => c.id) : [];
   const warned = results ? results.checks.filter((c) => c.status === 'warn').map((c) => c.id) : [];
   const report = results ? `${t.folder}/report.html` : `${t.folder}/`;
-  const p99Ms = results ? p99Of(results) : null;
+  const p99Ms = results?.latency?.p99Ms ?? null;
   switch (outcome.kind) {
     case 'results':
       return { ...base, verdict: outcome.results.summary.verdict, failed, warned, p99Ms, report, reason: outcome.results.summary.verdictReason };
@@ -55,17 +55,6 @@ export function indexEntry(t: Pick<Target, 'name' | 'provider' | 'url' | 'folder
     case 'error':
       return { ...base, verdict: 'fail', failed, warned, p99Ms, report, reason: outcome.message };
   }
-}
-
-/** The run's own latency figure when the core recorded one, else the answer times in its evidence. */
-function p99Of(r: RunResults): number | null {
-  const recorded = (r as RunResults & { latency?: { p99Ms?: number } }).latency?.p99Ms;
-  if (typeof recorded === 'number') return recorded;
-  const ms: number[] = [];
-  for (const c of r.checks) for (const e of c.evidence) if (e.response && e.expected === '2xx' && e.response.status >= 200 && e.response.status < 300) ms.push(e.response.latencyMs);
-  if (ms.length === 0) return null;
-  ms.sort((a, b) => a - b);
-  return Math.round(ms[Math.min(ms.length - 1, Math.ceil(0.99 * ms.length) - 1)] * 10) / 10;
 }
 
 /** `check --targets` exit code: 0 every target passed, 3 none could be reached, 1 otherwise. */
