@@ -3,7 +3,9 @@ import type { Io } from './io.js';
 import { CHECK_OPTIONS } from './option-specs.js';
 import { requireProvider, requireUrl, resolveFor } from './context.js';
 import { CATALOG } from '../suites/conformance/catalog.js';
-import { runCheckSession, type CheckOpts } from './check-session.js';
+import { runCheckSession } from './check-session.js';
+import { runTargetsSession, type TargetsOpts } from './targets-session.js';
+import { HookgateError } from '../fixtures/hookgate-error.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -34,13 +36,19 @@ export function registerCheck(program: Command, io: Io, setCode: (c: number) => 
     .option('--header <K:V>', 'extra request header, repeatable (for a gateway in front of the receiver); its value is never printed', collect)
     .option('--ca <file>', 'trust this CA certificate (PEM) for an https:// receiver, beside the system\'s')
     .option('--insecure', 'do not verify the receiver\'s TLS certificate (testing only; said in the output and results.json)')
+    .option('--safe', 'send only what the provider itself would send (for production endpoints): no abandoned requests, malformed headers or foreign content types; at most 10 property runs')
+    .option('--max-rate <n>', 'at most this many requests per second to a receiver')
+    .option('--targets <file>', 'check many receivers (JSON or YAML list of {name, provider, url, secret | secretEnv, events?, effectsUrl?, headers?}); writes one folder per target plus index.html, index.json, summary.md')
+    .option('--target-concurrency <n>', 'with --targets: targets checked at once (default 8)')
+    .option('--target-timeout <seconds>', 'with --targets: time budget of each target (default 300)')
+    .option('--shard <K/N>', 'with --targets: check every N-th target, starting with the K-th (1-based), for a CI matrix or a Kubernetes Indexed Job')
     .option('--list', 'list the check catalog and exit')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every MUST check passed, 1 a MUST check failed or errored, 2 usage error, 3 receiver unreachable, 130 interrupted.\n\nExamples:\n  $ HOOKGATE_SECRET=whsec_… hookgate check --provider optipick --url http://127.0.0.1:3000/webhook\n  $ hookgate check --provider dimmy --url http://127.0.0.1:4000/webhook --start "node server.js" --only signature.\n',
+      '\nExit codes: 0 every MUST check passed, 1 a MUST check failed or errored, 2 usage error, 3 receiver unreachable or its TLS certificate not trusted, 130 interrupted. With --targets: 0 every target passed, 3 none could be reached, 1 otherwise.\n\nExamples:\n  $ HOOKGATE_SECRET=whsec_… hookgate check --provider optipick --url http://127.0.0.1:3000/webhook\n  $ hookgate check --provider dimmy --url http://127.0.0.1:4000/webhook --start "node server.js" --only signature.\n  $ hookgate check --targets integrators.yaml --safe --max-rate 5 --out reports/\n',
     )
     .action(async (flags: Record<string, unknown>) => {
-      const o = resolveFor<CheckOpts>(CHECK_OPTIONS, flags, io);
+      const o = resolveFor<TargetsOpts>(CHECK_OPTIONS, flags, io);
       if (o.list) {
         const profile = o.provider ? requireProvider(o.provider) : undefined;
         for (const c of CATALOG) {
@@ -50,6 +58,8 @@ export function registerCheck(program: Command, io: Io, setCode: (c: number) => 
         }
         return setCode(0);
       }
+      if (o.targets !== undefined) return setCode(await runTargetsSession(o, io));
+      if (o.shard !== undefined) throw new HookgateError('BAD_OPTION', '--shard splits a --targets run', 'pass --targets FILE with --shard K/N (a load run has its own --shard)');
       requireUrl(o.url);
       setCode(await runCheckSession(o, io));
     });

@@ -102,7 +102,7 @@ export function registerLoad(program: Command, io: Io, setCode: (c: number) => v
     .option('--start-at <time>', 'with --shard: start at this moment (ISO 8601 or epoch seconds) so all shards start together')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every threshold held (or none given), 1 a threshold failed, the receiver refused the first requests, or the generator was the bottleneck with thresholds (see --allow-invalid), 2 usage error, 3 receiver unreachable, 130 interrupted.\n\nExamples:\n  $ HOOKGATE_SECRET=whsec_… hookgate load --provider optipick --url http://127.0.0.1:3000/webhook --connections 20 --duration 30\n  $ hookgate load --provider omnisales --url http://127.0.0.1:3000/webhooks/omni --rate 500 --duplicates 0.1 --threshold "p99<250ms" --threshold "errors<0.1%"\n',
+      '\nExit codes: 0 every threshold held (or none given), 1 a threshold failed, the receiver refused the first requests, or the generator was the bottleneck with thresholds (see --allow-invalid), 2 usage error, 3 receiver unreachable or its TLS certificate not trusted, 130 interrupted.\n\nExamples:\n  $ HOOKGATE_SECRET=whsec_… hookgate load --provider optipick --url http://127.0.0.1:3000/webhook --connections 20 --duration 30\n  $ hookgate load --provider omnisales --url http://127.0.0.1:3000/webhooks/omni --rate 500 --duplicates 0.1 --threshold "p99<250ms" --threshold "errors<0.1%"\n',
     )
     .action(async (flags: Record<string, unknown>) => setCode(await runLoadCommand(resolveFor<LoadOpts>(LOAD_OPTIONS, flags, io), io)));
 }
