@@ -40,6 +40,10 @@ export interface CheckOpts {
   /** `--ca FILE`: an extra CA (PEM) to trust for an https:// receiver. */
   ca?: string;
   insecure: boolean;
+  /** `--safe`: only what the provider itself would send. */
+  safe: boolean;
+  /** `--max-rate R`: requests per second to the receiver, at most. */
+  maxRate?: number;
 }
 
 /**
@@ -102,6 +106,8 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
       headers,
       ca,
       insecure: o.insecure,
+      safe: o.safe,
+      maxRate: o.maxRate,
       signal: abort.signal,
       onEvent,
     });

@@ -59,6 +59,12 @@ export const CHECK_OPTIONS: OptSpec[] = [
   { key: 'apiPort', type: 'int', min: 0, max: 65535, unit: PORT },
   { key: 'settleMs', type: 'int', min: 0, max: 60_000, default: 500, unit: 'milliseconds, at most a minute' },
   { key: 'timeout', type: 'number', min: 0.001, max: DAY_S, unit: SECONDS, example: 20 },
+  { key: 'safe', type: 'bool', default: false },
+  { key: 'maxRate', type: 'number', min: 0.01, max: 100_000, unit: 'requests per second to one receiver', example: 5 },
+  { key: 'targets', type: 'string' },
+  { key: 'targetConcurrency', type: 'int', min: 1, max: 256, default: 8, unit: 'targets at once' },
+  { key: 'targetTimeout', type: 'number', min: 1, max: DAY_S, default: 300, unit: SECONDS },
+  { key: 'shard', type: 'string' },
 ];
 
 export const SERVE_OPTIONS: OptSpec[] = [

@@ -32,6 +32,9 @@ export function resultsJson(r: RunResults): string {
     durationMs: r.durationMs,
     seed: r.seed,
     interrupted: r.interrupted,
+    ...(r.latency ? { latency: { answered: r.latency.answered, p50Ms: r.latency.p50Ms, p99Ms: r.latency.p99Ms, maxMs: r.latency.maxMs } } : {}),
+    ...(r.safe ? { safe: { left: [...r.safe.left], runs: r.safe.runs } } : {}),
+    ...(r.maxRate ? { maxRate: r.maxRate } : {}),
     summary: {
       passed: r.summary.passed,
       failed: r.summary.failed,
