@@ -16,7 +16,7 @@ import { schemeFor } from '../mock-provider/signing/index.js';
 import { createDispatcher, httpDeliver, realClock, scaledClock } from '../mock-provider/engine/index.js';
 import { newSvixId } from '../mock-provider/svix-api/ids.js';
 import { serveApp } from '../mock-provider/serve-app.js';
-import { attemptLine, deadLetterLine, endpointDisabledLine } from '../mock-provider/serve-log.js';
+import { attemptLine, batchedLines, deadLetterLine, endpointDisabledLine } from '../mock-provider/serve-log.js';
 import type { ServeStore } from '../mock-provider/engine/records.js';
 import { getProfile } from '../fixtures/index.js';
 import { shellQuote } from '../mock-provider/curl.js';
@@ -132,6 +132,7 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   const resumeAt = Math.max(Date.now(), (await store.latestVirtualTime()) ?? 0);
   const clock = o.timeScale === 1 ? realClock : scaledClock(o.timeScale, { startAt: resumeAt });
   const svix = profile.scheme === 'svix-v1';
+  const log = batchedLines((text) => io.err(text));
   const dispatcher = createDispatcher({
     profile,
     clock,
@@ -142,9 +143,9 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
     onError: (e) => io.err(`hookgate serve: ${(e as Error)?.message ?? String(e)}\n`),
     // Svix-shaped ids (a KSUID of the virtual time they stand for), as the API shows them.
     ...(svix ? { newId: (prefix: string, at: number) => newSvixId(prefix, at) } : {}),
-    onAttempt: (r) => io.err(`${attemptLine(r)}\n`),
-    onDeadLetter: (dl) => io.err(`${deadLetterLine(dl)}\n`),
-    onEndpointDisabled: (id, at) => io.err(`${endpointDisabledLine(id, at)}\n`),
+    onAttempt: (r) => log(attemptLine(r)),
+    onDeadLetter: (dl) => log(deadLetterLine(dl)),
+    onEndpointDisabled: (id, at) => log(endpointDisabledLine(id, at)),
   });
 
   // One application and one endpoint for --target; a restart on the same store reuses them.

@@ -97,7 +97,6 @@ ALTER TABLE messages ADD COLUMN tags TEXT;
 -- Svix lists a message page newest first within an app, with before/after on the timestamp.
 CREATE INDEX messages_app_time ON messages(app_id, created_at);
 CREATE INDEX messages_event ON messages(app_id, event_id) WHERE event_id IS NOT NULL;
-CREATE INDEX messages_time ON messages(created_at);
 ALTER TABLE endpoints ADD COLUMN previous_secrets TEXT;
 ALTER TABLE endpoints ADD COLUMN app_id TEXT;
 ALTER TABLE endpoints ADD COLUMN uid TEXT;

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { backgroundCheckpoints, type Checkpointer } from './checkpointer.js';
 import { groupCommit, immediateCommit } from './group-commit.js';
 import type { AttemptQuery, EndpointStats, MessageQuery, ServeStore, StoredApp } from './records.js';
 import { keysetPage } from './sqlite-pages.js';
@@ -54,16 +55,30 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
   const grouped = opts.commit !== 'immediate';
   if (!grouped) db.pragma('synchronous = FULL');
   const commits = grouped ? groupCommit(db, inMemory ? undefined : `${resolve(path)}-wal`) : immediateCommit();
+  let checkpointer: Checkpointer | undefined;
+  if (grouped && !inMemory) {
+    db.pragma('wal_autocheckpoint = 0');
+    // Should the worker fail, the writer checkpoints again itself: slower, never an unbounded WAL.
+    checkpointer = backgroundCheckpoints(resolve(path), 500, () => db.open && db.pragma('wal_autocheckpoint = 1000'));
+  }
   const pageCache = new Map<string, ReturnType<Db['prepare']>>();
   const q = statements(db);
 
-  const mustDelivery = (id: string): Row => {
-    const d = q.getDelivery.get(id) as Row | undefined;
-    if (!d) throw new Error(`store: no delivery ${id}`);
-    return d;
+  // Endpoints are read for every emit and every attempt and change rarely: kept decoded here, and dropped
+  // on every write that touches one (this object is the only writer; other connections only read).
+  let endpointCache: Map<string, StoredEndpoint> | undefined;
+  const endpoints = (): Map<string, StoredEndpoint> =>
+    (endpointCache ??= new Map((q.listEndpoints.all() as Row[]).map((r) => [r.id as string, toEndpoint(r)])));
+  const endpointsChanged = (): void => {
+    endpointCache = undefined;
   };
+  const copyEndpoint = (e: StoredEndpoint): StoredEndpoint => ({ ...e });
   const mustEndpoint = (id: string): void => {
-    if (!q.getEndpoint.get(id)) throw new Error(`store: no endpoint ${id}`);
+    if (!endpoints().has(id)) throw new Error(`store: no endpoint ${id}`);
+  };
+  /** The delivery's state changes only where it exists: an UPDATE that touched no row names the missing delivery. */
+  const mustChange = (changes: number, id: string): void => {
+    if (changes === 0) throw new Error(`store: no delivery ${id}`);
   };
   /** A patch key whose value is undefined leaves the field as it is. */
   const patchEndpoint = (id: string, patch: EndpointUpdate, failingSinceAsMin: boolean): void => {
@@ -87,8 +102,12 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
     q.putDeadLetter.run({ ...dl, lastError: dl.lastError ?? null, requeuedAs: dl.requeuedAs ?? null });
   };
   const addDelivery = (d: Delivery): void => {
-    if (q.getDelivery.get(d.id)) throw new Error(`store: delivery ${d.id} exists`);
-    q.addDelivery.run(d);
+    try {
+      q.addDelivery.run(d);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new Error(`store: delivery ${d.id} exists`);
+      throw err;
+    }
   };
 
   const tx = {
@@ -98,22 +117,24 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
       for (const d of ds) addDelivery(d);
       for (const dl of dls) putDeadLetter(dl);
     }),
-    putEndpoint: db.transaction((e: StoredEndpoint) => q.putEndpoint.run(endpointParams(e))),
+    putEndpoint: db.transaction((e: StoredEndpoint) => {
+      endpointsChanged();
+      q.putEndpoint.run(endpointParams(e));
+    }),
     updateEndpoint: db.transaction((id: string, patch: EndpointUpdate) => {
       mustEndpoint(id);
+      endpointsChanged();
       patchEndpoint(id, patch, false);
     }),
     addDelivery: db.transaction(addDelivery),
     markInFlight: db.transaction((a: InFlightAttempt) => {
-      mustDelivery(a.deliveryId);
-      q.setDeliveryState.run('in-flight', a.deliveryId);
+      mustChange(q.setDeliveryState.run('in-flight', a.deliveryId).changes, a.deliveryId);
       q.putInFlight.run({ ...a, timestamp: a.timestamp ?? null });
     }),
     completeAttempt: db.transaction((c: AttemptCompletion) => {
       const r = c.record;
-      mustDelivery(r.deliveryId);
+      mustChange(q.updateDelivery.run({ ...c.delivery, id: r.deliveryId }).changes, r.deliveryId);
       if (c.endpoint) mustEndpoint(r.endpointId);
-      q.updateDelivery.run({ ...c.delivery, id: r.deliveryId });
       q.clearInFlight.run(r.deliveryId);
       q.addAttempt.run({
         ...r,
@@ -123,12 +144,14 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
         responseBody: r.responseBody ?? null,
         timestamp: r.timestamp ?? null,
       });
-      if (c.endpoint) patchEndpoint(r.endpointId, c.endpoint, true);
+      if (c.endpoint) {
+        endpointsChanged();
+        patchEndpoint(r.endpointId, c.endpoint, true);
+      }
       if (c.deadLetter) putDeadLetter(c.deadLetter);
     }),
     deadLetterDelivery: db.transaction((dl: DeadLetter) => {
-      mustDelivery(dl.deliveryId);
-      q.setDeliveryState.run('dead', dl.deliveryId);
+      mustChange(q.setDeliveryState.run('dead', dl.deliveryId).changes, dl.deliveryId);
       q.clearInFlight.run(dl.deliveryId);
       putDeadLetter(dl);
     }),
@@ -137,6 +160,7 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
     }),
     putApp: db.transaction((a: StoredApp) => q.putApp.run({ ...a, uid: a.uid ?? null, attrs: JSON.stringify(a.attrs) })),
     deleteApp: db.transaction((id: string) => {
+      endpointsChanged();
       q.deleteAppEndpoints.run(id);
       q.deleteApp.run(id);
     }),
@@ -213,12 +237,12 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
     },
     putEndpoint: (e) => commits.write(() => void tx.putEndpoint(e)),
     async getEndpoint(id) {
-      const r = q.getEndpoint.get(id) as Row | undefined;
-      return r && toEndpoint(r);
+      const e = endpoints().get(id);
+      return e && copyEndpoint(e);
     },
     updateEndpoint: (id, patch) => commits.write(() => tx.updateEndpoint(id, patch)),
     async listEndpoints() {
-      return (q.listEndpoints.all() as Row[]).map(toEndpoint);
+      return [...endpoints().values()].map(copyEndpoint);
     },
 
     addDelivery: (d) => commits.write(() => tx.addDelivery(d)),
@@ -261,11 +285,12 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
     },
     deleteApp: (id) => commits.write(() => tx.deleteApp(id)),
     async endpointsOf(appId) {
-      return (q.endpointsOf.all(appId) as Row[]).map(toEndpoint);
+      return [...endpoints().values()].filter((e) => e.appId === appId && !e.deleted).map(copyEndpoint);
     },
     async findEndpoint(appId, idOrUid) {
-      const r = (q.endpointOfApp.get(idOrUid, appId) ?? q.endpointByUid.get(idOrUid, appId)) as Row | undefined;
-      return r && toEndpoint(r);
+      const mine = [...endpoints().values()].filter((e) => e.appId === appId && !e.deleted);
+      const e = mine.find((x) => x.id === idOrUid) ?? mine.find((x) => x.uid === idOrUid);
+      return e && copyEndpoint(e);
     },
     async findMessage(appId, idOrEventId) {
       const r = (q.messageOfApp.get(idOrEventId, appId) ?? q.messageByEventId.get(appId, idOrEventId)) as Row | undefined;
@@ -305,6 +330,7 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
     close() {
       if (!db.open) return;
       commits.close();
+      checkpointer?.stop();
       db.close();
     },
   };
@@ -333,11 +359,7 @@ function statements(db: Db) {
          app_id = excluded.app_id, uid = excluded.uid, attrs = excluded.attrs, created_at = excluded.created_at,
          updated_at = excluded.updated_at, deleted = excluded.deleted`,
     ),
-    getEndpoint: db.prepare('SELECT * FROM endpoints WHERE id = ?'),
     listEndpoints: db.prepare('SELECT * FROM endpoints ORDER BY rowid'),
-    endpointsOf: db.prepare('SELECT * FROM endpoints WHERE app_id = ? AND deleted = 0 ORDER BY rowid'),
-    endpointOfApp: db.prepare('SELECT * FROM endpoints WHERE id = ? AND app_id = ? AND deleted = 0'),
-    endpointByUid: db.prepare('SELECT * FROM endpoints WHERE uid = ? AND app_id = ? AND deleted = 0'),
     setFailingSince: db.prepare('UPDATE endpoints SET failing_since = ? WHERE id = ?'),
     minFailingSince: db.prepare('UPDATE endpoints SET failing_since = MIN(COALESCE(failing_since, @v), @v) WHERE id = @id'),
     setDisabledAt: db.prepare('UPDATE endpoints SET disabled_at_set = ?, disabled_at = ? WHERE id = ?'),
