@@ -54,6 +54,7 @@ export function decideCompletion(i: CompletionInput): CompletionDecision {
     latencyMs,
     outcome: success ? 'success' : interrupted ? 'interrupted' : 'fail',
   };
+  if (started.timestamp !== undefined) record.timestamp = started.timestamp;
   if (result && 'status' in result) {
     record.status = result.status;
     if (result.responseBody !== undefined) record.responseBody = result.responseBody;
