@@ -29,3 +29,18 @@ export function readDataFile(path: string, cwd: string): DataFile {
   }
   return { bytes, value: value as JsonObject };
 }
+
+/**
+ * `--data` as given: inline JSON when it starts with `{` (`--data '{"request_id": "r1"}'`), else the
+ * path of a JSON file. Inline text is sent byte for byte as a file would be.
+ */
+export function readDataArg(arg: string, cwd: string): DataFile {
+  if (!arg.trimStart().startsWith('{')) return readDataFile(arg, cwd);
+  let value: unknown;
+  try {
+    value = JSON.parse(arg);
+  } catch (e) {
+    throw new HookgateError('DATA_FILE_INVALID', `--data is not valid JSON: ${(e as Error).message}`, 'quote the JSON for your shell, e.g. --data \'{"request_id": "r1"}\', or pass a file');
+  }
+  return { bytes: Buffer.from(arg, 'utf8'), value: value as JsonObject };
+}

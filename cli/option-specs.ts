@@ -37,6 +37,9 @@ export const SEND_OPTIONS: OptSpec[] = [
   { key: 'data', type: 'string' },
   { key: 'dryRun', type: 'bool', default: false },
   { key: 'timeout', type: 'int', min: 1, max: DAY_S, unit: SECONDS, example: 30 },
+  { key: 'set', type: 'multi', default: [] },
+  { key: 'id', type: 'string' },
+  { key: 'count', type: 'int', min: 1, max: 10_000, default: 1, unit: 'messages' },
 ];
 
 export const CHECK_OPTIONS: OptSpec[] = [
