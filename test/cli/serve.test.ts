@@ -180,3 +180,88 @@ describe('hookgate serve: unwritable store', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('hookgate serve: one clock (socket)', () => {
+  it('under --time-scale 1000, three failures then a success read +0 s, +5 s, +5 min 5 s, +35 min 5 s (± 1 s) from the message timestamp, and the log names each attempt', { timeout: 60_000 }, async () => {
+    const seen = new Map<string, number>();
+    const receiver = await listen((req, res) => {
+      const id = String(req.headers['svix-id']);
+      const n = (seen.get(id) ?? 0) + 1;
+      seen.set(id, n);
+      req.resume();
+      // Each answer takes ~15 ms of real time: 15 s of clock time at 1000×, which the timestamps must not carry.
+      req.on('end', () => setTimeout(() => res.writeHead(n <= 3 ? 500 : 200).end(), 15));
+    }, '/webhook');
+    open.push(receiver);
+    const dir = mkdtempSync(join(tmpdir(), 'hg-clock-'));
+    const s = await serve(['--provider', 'optipick', '--target', receiver.url, '--secret', secret, '--port', '0', '--store', join(dir, 's.db'), '--time-scale', '1000', '--token', 'tok_c']);
+    const emitted = await fetch(`${s.base}/_hookgate/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"route.optimized"}' });
+    const { id } = (await emitted.json()) as { id: string };
+    const client = new Svix('tok_c', { serverUrl: s.base });
+    const app = await client.application.get('hookgate');
+    let attempts = await client.messageAttempt.listByMsg(app.id, id);
+    await waitFor('four attempts', async () => (attempts = await client.messageAttempt.listByMsg(app.id, id)).data.length === 4, () => attempts.data.length, 30_000);
+    const msg = await client.message.get(app.id, id);
+    const offsets = attempts.data.map((a) => a.timestamp.getTime() - msg.timestamp.getTime()).reverse();
+    const want = [0, 5_000, 305_000, 2_105_000];
+    offsets.forEach((got, i) => expect(Math.abs(got - want[i])).toBeLessThanOrEqual(1_000));
+    await waitFor('the log line of the 4th attempt', () => /attempt 4 at \+35m 5[.\d]*s: HTTP 200 delivered/.test(s.out()), () => s.out().slice(-500), 5_000);
+    s.child.kill('SIGINT');
+    await new Promise((r) => s.child.on('exit', r));
+  });
+});
+
+describe('hookgate serve: the store remembers', () => {
+  it('--secret for a target already in the store replaces its secret and says so; the receiver with the new secret then verifies', { timeout: 60_000 }, async () => {
+    const newSecret = svixV1.generateSecret();
+    const statuses: number[] = [];
+    const receiver = await listen((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const { Webhook } = await import('svix');
+        let code = 204;
+        try {
+          new Webhook(newSecret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>);
+        } catch {
+          code = 401;
+        }
+        statuses.push(code);
+        res.writeHead(code).end();
+      });
+    }, '/webhook');
+    open.push(receiver);
+    const store = join(mkdtempSync(join(tmpdir(), 'hg-secret-')), 's.db');
+    const args = (s: string) => ['--provider', 'optipick', '--target', receiver.url, '--secret', s, '--port', '0', '--store', store, '--token', 'tok_s'];
+    const emit = (base: string) => fetch(`${base}/_hookgate/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"route.optimized"}' });
+    // Both ways: the first run signs with the old secret, which this receiver refuses.
+    const first = await serve(args(secret));
+    await emit(first.base);
+    await waitFor('a refused delivery', () => statuses.includes(401), () => statuses, 10_000);
+    first.child.kill('SIGINT');
+    await new Promise((r) => first.child.on('exit', r));
+    const second = await serve(args(newSecret));
+    expect(second.out()).toMatch(/its secret is now the one --secret gives/);
+    expect(second.out()).not.toContain(newSecret);
+    await emit(second.base);
+    await waitFor('a verified delivery', () => statuses.includes(204), () => statuses, 10_000);
+    second.child.kill('SIGINT');
+    await new Promise((r) => second.child.on('exit', r));
+  });
+
+  it('a store created for one provider is refused for another: one line, exit 2', async () => {
+    const store = join(mkdtempSync(join(tmpdir(), 'hg-owner-')), 's.db');
+    const first = await serve(['--provider', 'optipick', '--target', 'http://127.0.0.1:9/webhook', '--port', '0', '--store', store, '--token', 'tok_o']);
+    first.child.kill('SIGINT');
+    await new Promise((r) => first.child.on('exit', r));
+    const r = await cli(['serve', '--provider', 'dimmy', '--target', 'http://127.0.0.1:9/webhook', '--port', '0', '--store', store]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: the store .* was created for OptiPick and cannot serve Dimmy/m);
+    expect(r.stderr).toMatch(/--provider optipick/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // The owner itself still opens it.
+    const again = await serve(['--provider', 'optipick', '--target', 'http://127.0.0.1:9/webhook', '--port', '0', '--store', store, '--token', 'tok_o']);
+    again.child.kill('SIGINT');
+    await new Promise((r2) => again.child.on('exit', r2));
+  });
+});
