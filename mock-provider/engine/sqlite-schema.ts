@@ -136,6 +136,8 @@ export function openDb(path: string): Db {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
+      // 64 MiB of page cache (default 2 MiB): the indexes of a 100,000-message store stay in memory.
+      db.pragma('cache_size = -65536');
       migrate(db);
     } catch (err) {
       db.close();
