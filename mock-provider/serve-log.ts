@@ -14,7 +14,7 @@ const outcomeOf = (r: AttemptRecord): string => {
 
 export function attemptLine(r: AttemptRecord): string {
   const manual = r.trigger === 'manual' ? ', manual' : '';
-  return `${r.endpointId} ${r.msgId} attempt ${r.n}${manual} at +${formatDuration(r.virtualOffsetMs)}: ${outcomeOf(r)} (${Math.round(r.latencyMs)} ms)`;
+  return `${r.endpointId} ${r.msgId} attempt ${r.n}${manual} at +${r.virtualOffsetMs === 0 ? '0s' : formatDuration(r.virtualOffsetMs)}: ${outcomeOf(r)} (${Math.round(r.latencyMs)} ms)`;
 }
 
 export function deadLetterLine(dl: DeadLetter): string {

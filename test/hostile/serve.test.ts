@@ -83,7 +83,7 @@ describe.concurrent('serve delivering to a hostile receiver', () => {
       expect(first.responseStatusCode).toBe(want.statusCode);
       if (want.response) expect(first.response).toMatch(want.response);
       // The log line serve printed for it agrees.
-      expect(r.stderr).toMatch(new RegExp(`^attempt 1 of ${id} → ${want.statusCode ? `HTTP ${want.statusCode}` : '(timeout|reset|refused|other)'} at \\+0 s \\(virtual\\)$`, 'm'));
+      expect(r.stderr).toMatch(new RegExp(`^ep_\\w+ ${id} attempt 1 at \\+0s: ${want.statusCode ? `HTTP ${want.statusCode}` : '(timeout|reset|refused|other)'} ${want.success ? 'delivered' : 'failed'} \\(\\d+ ms\\)$`, 'm'));
       // A redirect is never followed.
       expect(h.paths()).not.toContain('/followed');
     } finally {
