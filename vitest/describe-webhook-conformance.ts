@@ -39,10 +39,11 @@ export function describeWebhookConformance(options: ConformanceOptions): void {
     let server: InProcessServer | undefined;
     const controller = new AbortController();
 
-    beforeAll(async (...args: unknown[]) => {
-      // vitest 4 passes (context, suite); earlier versions (suite): take whichever has the tasks.
-      const suite = args.find((a) => Array.isArray((a as { tasks?: unknown })?.tasks)) as { tasks: Array<{ type: string; name: string; mode: string }> } | undefined;
-      const running = suite ? suite.tasks.filter((t) => t.type === 'test' && (t.mode === 'run' || t.mode === 'only')).map((t) => idOfTest.get(t.name)!).filter(Boolean) : checks.map((c) => c.id);
+    // vitest 4 passes (context, suite) and requires the context as a destructuring pattern.
+    // eslint-disable-next-line no-empty-pattern
+    beforeAll(async ({}, suite) => {
+      // The tests vitest will run (`-t`, `.only` and `.skip` decided their modes at collection).
+      const running = suite.tasks.filter((t) => t.type === 'test' && (t.mode === 'run' || t.mode === 'only')).map((t) => idOfTest.get(t.name)!).filter(Boolean);
       if (running.length === 0) return;
       const narrowed = running.length < checks.length;
 
@@ -101,7 +102,7 @@ export function describeWebhookConformance(options: ConformanceOptions): void {
       it(name, async (ctx) => {
         const result = run?.results.checks.find((r) => r.id === c.id);
         if (!run || !result) throw new Error(`hookgate has no result for ${c.id}: the run in beforeAll did not complete (see its error above)`);
-        const v = checkVerdict(result, run.results, should, (id, seed) => `describeWebhookConformance({ …, only: ['${id}'], seed: ${seed} }) or vitest -t '${id}' with seed: ${seed}`);
+        const v = checkVerdict(result, run.results, should, (id, seed) => `add seed: ${seed} to describeWebhookConformance's options (and only: ['${id}'], or vitest -t '${id}', for this check alone)`);
         if (v.kind === 'fail') throw new WebhookCheckFailed(v.details);
         if (v.kind === 'skip') ctx.skip(v.reason);
         if (v.kind === 'warn') await ctx.annotate(v.details, 'warning');
