@@ -14,6 +14,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import type { SignedRequest } from '../mock-provider/signing/index.js';
 import { agentFor } from './tls-trust.js';
 import { createRateLimit } from './rate-limit.js';
+import { SEED_STREAM, streamSeed } from '../fixtures/prng.js';
 
 /**
  * The check whose code is running: the runner enters it around each check, so a request
@@ -71,7 +72,7 @@ export function createContext(o: ContextOptions): CheckContext {
       // Generated data gives every message its own entity ids, so fetch-back counts of one
       // check's messages never include another's (catalog examples all share one id).
       const def = findEvent(o.profile, type);
-      const d = data ?? (def ? fc.sample(def.arbitrary(), { numRuns: 1, seed: o.seed + ++counter })[0] : undefined);
+      const d = data ?? (def ? fc.sample(def.arbitrary(), { numRuns: 1, seed: streamSeed(o.seed, SEED_STREAM.checkMessages, ++counter) })[0] : undefined);
       return buildMessage(o.profile, type, d);
     },
     messageWithBody(type, body, messageId) {

@@ -67,14 +67,27 @@ async function markProcessedForgeries(ctx: CheckContext, runs: CaseRun[]): Promi
   }
 }
 
-/** The refused deliveries the receiver processed anyway, when an observer can tell (after one settle wait). */
+/**
+ * The refused deliveries the receiver processed anyway, when an observer can tell (after one settle
+ * wait). A forgery that shares an entity id with another message of the run cannot be told apart
+ * from it by a fetch-back count, so it is never blamed on that evidence.
+ */
 export async function processedForgeries(ctx: CheckContext, refused: Delivery[]): Promise<Delivery[]> {
   const observer = activeObserver(ctx);
   if (!observer || refused.length === 0) return [];
   await new Promise((r) => setTimeout(r, ctx.observation.settleMs));
   const out: Delivery[] = [];
-  for (const d of refused) if ((await observer.processed(d.msg)) > 0) out.push(d);
+  for (const d of refused) if (attributable(ctx, d) && (await observer.processed(d.msg)) > 0) out.push(d);
   return out;
+}
+
+const entityIds = (d: Delivery): string[] => (d.msg.entityId ?? '').split(',').filter(Boolean);
+
+/** No other message sent in this run (a different message id) carries one of `d`'s entity ids. */
+function attributable(ctx: CheckContext, d: Delivery): boolean {
+  if (activeObserver(ctx)?.kind !== 'fetch-back') return true;
+  const mine = new Set(entityIds(d));
+  return !ctx.sent.some((s) => s.d.msg.messageId !== d.msg.messageId && entityIds(s.d).some((id) => mine.has(id)));
 }
 
 /**

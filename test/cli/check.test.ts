@@ -31,7 +31,8 @@ describe('hookgate check', () => {
     expect(run.stdout).toMatch(/^PASS/);
     expect(run.stderr).toMatch(/seed 5/);
     const results = JSON.parse(readFileSync(join(cwd, 'hookgate-report/results.json'), 'utf8')) as RunResults;
-    expect(Object.keys(results)).toEqual(['schemaVersion', 'tool', 'provider', 'target', 'startedAt', 'durationMs', 'seed', 'interrupted', 'summary', 'checks', 'invocation']);
+    expect(Object.keys(results)).toEqual(['schemaVersion', 'tool', 'provider', 'target', 'startedAt', 'durationMs', 'seed', 'interrupted', 'latency', 'summary', 'checks', 'invocation']);
+    expect(results.latency).toMatchObject({ answered: expect.any(Number), p50Ms: expect.any(Number), p99Ms: expect.any(Number), maxMs: expect.any(Number) });
     expect(results.invocation).toEqual({ url: r.url, out: './hookgate-report' });
     expect(results).toMatchObject({ schemaVersion: 1, tool: { name: 'hookgate' }, provider: 'optipick', seed: 5, interrupted: false, summary: { verdict: 'pass', failed: 0 } });
     expect(results.checks.map((c) => c.id)).toContain('signature.raw-body');

@@ -12,6 +12,10 @@ import type { OptSpec } from '../../cli/options.js';
  */
 const TABLE: Array<{ command: string; flag: string; min: number; max: number; above: string; below: string }> = [
   { command: 'send', flag: '--timeout', min: 1, max: 86_400, above: '3000000', below: '0' },
+  { command: 'send', flag: '--count', min: 1, max: 10_000, above: '10001', below: '0' },
+  { command: 'check', flag: '--max-rate', min: 0.01, max: 100_000, above: '100001', below: '0' },
+  { command: 'check', flag: '--target-concurrency', min: 1, max: 256, above: '257', below: '0' },
+  { command: 'check', flag: '--target-timeout', min: 1, max: 86_400, above: '86401', below: '0' },
   { command: 'check', flag: '--seed', min: 0, max: 2 ** 31 - 1, above: '2147483648', below: '-1' },
   { command: 'check', flag: '--runs', min: 1, max: 10_000, above: '1000000000', below: '0' },
   { command: 'check', flag: '--ready-timeout', min: 1, max: 86_400, above: '86401', below: '0' },

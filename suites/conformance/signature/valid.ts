@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { SEED_STREAM, streamSeed } from '../../../fixtures/prng.js';
 import type { Check, CheckContext, CheckOutcome, Delivery, Evidence } from '../../types.js';
 import type { HeaderStyle } from '../../../mock-provider/signing/index.js';
 import { findEvent } from '../../../fixtures/index.js';
@@ -48,7 +49,7 @@ export const valid: Check = {
     let firstRefusal = '';
     for (const [i, type] of ctx.events.entries()) {
       const def = findEvent(ctx.profile, type);
-      const samples = def ? fc.sample(def.arbitrary(), { numRuns: SAMPLES_PER_TYPE, seed: ctx.seed + i }) : [];
+      const samples = def ? fc.sample(def.arbitrary(), { numRuns: SAMPLES_PER_TYPE, seed: streamSeed(ctx.seed, SEED_STREAM.validSamples, i) }) : [];
       for (const [j, data] of [def?.exampleData(), ...samples].entries()) {
         const d = ctx.delivery(ctx.newMessage(type, data));
         const a = await ctx.send(d);
