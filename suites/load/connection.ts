@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
 import { HTTPParser } from 'http-parser-js';
 import type { ErrorKind, RequestOutcome } from './types.js';
@@ -86,7 +86,7 @@ export class LoadConnection {
     // Buffer and no stream 'data' event per answer. Safe because a chunk is consumed before the
     // callback returns (the fast path reads it; the parser gets a copy).
     const s: Socket = tls
-      ? tlsConnect({ host, port, servername: host, ...tls })
+      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...tls }) // SNI takes a name, never an address (RFC 6066)
       : netConnect({ host, port, onread: { buffer: readBuffer, callback: (n: number): boolean => {
           this.onChunk(readBuffer.subarray(0, n), s, true);
           return true; // false would pause reading
