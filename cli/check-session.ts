@@ -7,7 +7,7 @@ import { maskUrl } from '../fixtures/mask.js';
 import { EXIT } from '../fixtures/hookgate-error.js';
 import type { HeaderStyle } from '../mock-provider/signing/index.js';
 import { runCheck } from '../api/run-check.js';
-import type { CheckEvent } from '../api/types.js';
+import type { CheckEvent, CheckOptions } from '../api/types.js';
 import { requestHeaders } from '../api/request-headers.js';
 import { requireProvider } from '../api/require-provider.js';
 import { requireUrl } from '../api/require-url.js';
@@ -44,6 +44,25 @@ export interface CheckOpts {
   safe: boolean;
   /** `--max-rate R`: requests per second to the receiver, at most. */
   maxRate?: number;
+}
+
+/** The options of a run that do not name its receiver: the same for `check` and every target of `check --targets`. */
+export function checkRunOptions(o: CheckOpts): Omit<CheckOptions, 'provider' | 'url'> {
+  return {
+    headerStyle: o.headerStyle,
+    only: o.only,
+    skip: o.skip,
+    runs: o.runs,
+    seed: o.seed,
+    strict: o.strict,
+    largeSize: o.largeSize,
+    concurrency: o.concurrency,
+    settleMs: o.settleMs,
+    timeoutMs: o.timeout === undefined ? undefined : Math.max(1, Math.round(o.timeout * 1000)),
+    insecure: o.insecure,
+    safe: o.safe,
+    maxRate: o.maxRate,
+  };
 }
 
 /**
@@ -83,31 +102,19 @@ export async function runCheckSession(o: CheckOpts, io: Io): Promise<number> {
   process.once('SIGINT', onSigint);
   try {
     const run = await runCheck({
+      ...checkRunOptions(o),
       provider: o.provider!,
       url: o.url!,
       secret: o.secret,
-      headerStyle: o.headerStyle,
       events: o.events,
-      only: o.only,
-      skip: o.skip,
-      runs: o.runs,
-      seed: o.seed,
-      strict: o.strict,
-      largeSize: o.largeSize,
-      concurrency: o.concurrency,
       effectsUrl: o.effectsUrl,
       apiPort: o.apiPort,
-      settleMs: o.settleMs,
-      timeoutMs: o.timeout === undefined ? undefined : Math.max(1, Math.round(o.timeout * 1000)),
       start: o.start,
       readyUrl: o.readyUrl,
       readyTimeoutMs: o.readyTimeout * 1000,
       cwd: io.cwd,
       headers,
       ca,
-      insecure: o.insecure,
-      safe: o.safe,
-      maxRate: o.maxRate,
       signal: abort.signal,
       onEvent,
     });

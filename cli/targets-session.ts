@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Io } from './io.js';
-import type { CheckOpts } from './check-session.js';
+import { checkRunOptions, type CheckOpts } from './check-session.js';
 import { prepareOutDir, writeReports } from './report-files.js';
 import { colorEnabled } from './progress.js';
 import { readCaFile } from './ca-file.js';
@@ -93,26 +93,14 @@ export async function runTargetsSession(o: TargetsOpts, io: Io): Promise<number>
         const t0 = performance.now();
         try {
           const run = await runCheck({
+            ...checkRunOptions(o),
             provider: t.provider,
             url: t.url,
             secret: t.secret,
             events: t.events,
             effectsUrl: t.effectsUrl,
-            headerStyle: o.headerStyle,
-            only: o.only,
-            skip: o.skip,
-            runs: o.runs,
-            seed: o.seed,
-            strict: o.strict,
-            largeSize: o.largeSize,
-            concurrency: o.concurrency,
-            settleMs: o.settleMs,
-            timeoutMs: o.timeout === undefined ? undefined : Math.max(1, Math.round(o.timeout * 1000)),
             headers: [...globalHeaders, ...t.headers],
             ca,
-            insecure: o.insecure,
-            safe: o.safe,
-            maxRate: o.maxRate,
             signal,
           });
           return { outcome: { kind: 'results', results: run.results }, run };

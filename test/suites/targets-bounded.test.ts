@@ -22,6 +22,17 @@ function controllable() {
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
+/** Timers the test fires by hand: a budget or a grace period ends exactly when the test says. */
+function fakeTimers() {
+  const timers: Array<{ fn: () => void; ms: number; live: boolean }> = [];
+  const setTimer = (fn: () => void, ms: number) => {
+    const t = { fn, ms, live: true };
+    timers.push(t);
+    return { cancel: () => (t.live = false) };
+  };
+  return { timers, setTimer };
+}
+
 describe('runBounded (the --targets scheduler)', () => {
   it('never runs more than `concurrency` at once, and runs them all', async () => {
     const c = controllable();
@@ -39,12 +50,7 @@ describe('runBounded (the --targets scheduler)', () => {
   });
 
   it('a target past its budget gets its signal and is timed out; the others are not held up', async () => {
-    const timers: Array<{ fn: () => void; ms: number; live: boolean }> = [];
-    const setTimer = (fn: () => void, ms: number) => {
-      const t = { fn, ms, live: true };
-      timers.push(t);
-      return { cancel: () => (t.live = false) };
-    };
+    const { timers, setTimer } = fakeTimers();
     const c = controllable();
     const done = runBounded({ items: [0, 1, 2], concurrency: 2, timeoutMs: 100, setTimer, run: c.run((i) => i === 0) });
     while (c.waiting.size < 2) await tick();
@@ -60,12 +66,7 @@ describe('runBounded (the --targets scheduler)', () => {
   });
 
   it('a run that ignores its signal is abandoned after the grace period, and one that throws is reported', async () => {
-    const timers: Array<{ fn: () => void; ms: number; live: boolean }> = [];
-    const setTimer = (fn: () => void, ms: number) => {
-      const t = { fn, ms, live: true };
-      timers.push(t);
-      return { cancel: () => (t.live = false) };
-    };
+    const { timers, setTimer } = fakeTimers();
     const done = runBounded({
       items: [0, 1],
       concurrency: 2,
