@@ -128,7 +128,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckRun> {
       events,
       seed,
       runs,
-      largeSize: o.largeSize,
+      // --safe: payloads at the provider's real sizes only.
+      largeSize: o.safe ? undefined : o.largeSize,
       timeoutMs,
       signal,
       webhookId: newWebhookId(),
