@@ -16,6 +16,8 @@ import { schemeFor } from '../mock-provider/signing/index.js';
 import { createDispatcher, httpDeliver, realClock, scaledClock } from '../mock-provider/engine/index.js';
 import { newSvixId } from '../mock-provider/svix-api/ids.js';
 import { serveApp } from '../mock-provider/serve-app.js';
+import { serveListener } from '../mock-provider/serve-fast.js';
+import { createServer } from 'node:http';
 import { attemptLine, batchedLines, deadLetterLine, endpointDisabledLine } from '../mock-provider/serve-log.js';
 import type { ServeStore } from '../mock-provider/engine/records.js';
 import { getProfile } from '../fixtures/index.js';
@@ -165,8 +167,10 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
     if (secret !== existing.secret) io.err(`hookgate serve: ${endpointId} for this target was already in ${o.store}; its secret is now the one --secret gives (deliveries are signed with it from now on)\n`);
   }
 
-  const app = serveApp({ profile, dispatcher, store, token, requireTokenEverywhere: !LOOPBACK.has(o.host), now, appId: appRec.id });
-  const server = app.listen(o.port, o.host);
+  const appOptions = { profile, dispatcher, store, token, requireTokenEverywhere: !LOOPBACK.has(o.host), now, appId: appRec.id };
+  // The plain emit requests are answered on node:http directly (serve-fast.ts), everything else by express.
+  const server = createServer(serveListener(appOptions, serveApp(appOptions)));
+  server.listen(o.port, o.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (e: NodeJS.ErrnoException) =>

@@ -1,12 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
-import type { ProviderProfile, JsonObject } from '../fixtures/profile.js';
-import { buildMessage, findEvent } from '../fixtures/index.js';
+import type { ProviderProfile } from '../fixtures/profile.js';
 import type { Dispatcher } from './engine/index.js';
 import type { ServeStore } from './engine/records.js';
 import { svixApiRouter } from './svix-api/router.js';
-import { newSvixId } from './svix-api/ids.js';
-import { routesTo } from './svix-api/messages.js';
+import { EMIT_PATH, emitEvent } from './serve-fast.js';
 import { createFetchBackApi } from './rest-api/index.js';
 
 export interface ServeAppOptions {
@@ -41,20 +39,10 @@ export function serveApp(o: ServeAppOptions): express.Express {
   const svix = o.profile.scheme === 'svix-v1';
   if (svix) app.use('/api/v1', svixApiRouter({ profile: o.profile, dispatcher: o.dispatcher, store: o.store, token: o.token, now: o.now }));
 
-  app.post('/_hookgate/events', express.json({ limit: '20mb' }), async (req, res) => {
-    if (o.requireTokenEverywhere && !tokenOk(req.get('authorization'), o.token)) return res.status(401).json({ code: 'authentication_failed', detail: 'send Authorization: Bearer <token>' });
-    const { type, data } = (req.body ?? {}) as { type?: unknown; data?: unknown };
-    if (typeof type !== 'string' || !findEvent(o.profile, type)) {
-      return res.status(422).json({ code: 'validation', detail: `"type" must be one of ${o.profile.displayName}'s event types (hookgate events --provider ${o.profile.name})` });
-    }
-    if (data !== undefined && (data === null || typeof data !== 'object' || Array.isArray(data))) return res.status(422).json({ code: 'validation', detail: '"data" must be a JSON object' });
-    const now = o.now();
-    const msg = buildMessage(o.profile, type, data as JsonObject | undefined, { createdAt: new Date(now), ...(svix ? { messageId: newSvixId('msg', now) } : {}) });
-    const candidates = svix ? await o.store.endpointsOf(o.appId) : await o.store.listEndpoints();
-    const endpoints = candidates.filter((e) => !e.deleted && routesTo(e, { type })).map((e) => e.id);
-    // Answered once the message and its deliveries are on disk (one grouped commit).
-    await o.dispatcher.enqueue({ type, messageId: msg.messageId, body: msg.body, entityId: msg.entityId, at: now, ...(svix ? { appId: o.appId } : {}) }, endpoints);
-    res.status(202).json({ id: msg.messageId, type, endpoints });
+  // The plain emit requests never get here: serve-fast.ts answers them on node:http (the same emitEvent).
+  app.post(EMIT_PATH, express.json({ limit: '20mb' }), async (req, res) => {
+    const a = await emitEvent(o, req.body, req.get('authorization'));
+    res.status(a.status).json(a.body);
   });
 
   // The provider's REST API for fetch-back, as `check` serves it (one module, mounted unchanged).

@@ -10,14 +10,20 @@
 //    store module itself, serve restarts on it, and step 2 runs again: no slowdown is the goal.
 // 4. Svix iterator pagination over those 100,000 messages: the first page and a page deep in the list.
 //
+// Beside each rate: serve's CPU per message (user+system from /proc, so other work on the machine does not
+// inflate it the way it lowers the rates), and the receiver's and the emitting clients' for scale.
+//
 // Env: BENCH_SERVE_SECONDS (default 5), BENCH_SERVE_CLIENTS (default 16), BENCH_SERVE_GROW (default 100000).
+// BENCH_PROFILE=1 runs serve under `node --cpu-prof` and prints its self time per file and function for each
+// store size (the profiler itself costs serve some speed: read the rates of a run without it).
 import { fork, spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { selfTimes } from './bench-load/profile.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'dist', 'cli', 'main.js');
@@ -28,6 +34,7 @@ const TOKEN = 'tok_bench';
 const SECRET = 'whsec_' + Buffer.alloc(24, 7).toString('base64');
 const dir = mkdtempSync(join(tmpdir(), 'hg-bench-serve-'));
 const storePath = join(dir, 'serve.db');
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const children = new Set();
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
@@ -49,6 +56,7 @@ function startReceiver() {
     child.once('message', (m) =>
       res({
         url: `http://127.0.0.1:${m.port}/webhook`,
+        pid: child.pid,
         count: () => new Promise((r) => (asks.push(r), child.send({ type: 'count' }))),
         reset: () => child.send({ type: 'reset' }),
       }),
@@ -67,10 +75,27 @@ function cli(args) {
   });
 }
 
+/** user+system CPU time of a process so far, in ms (Linux /proc; NaN elsewhere). */
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+function cpuMsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * TICK_MS;
+  } catch {
+    return NaN;
+  }
+}
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /** Starts serve on the store; resolves with its base URL once it listens. Its per-attempt log is drained, not kept. */
-function startServe(target) {
+function startServe(target, profileDir) {
   const args = ['serve', '--provider', 'optipick', '--target', target, '--secret', SECRET, '--port', '0', '--token', TOKEN, '--store', storePath];
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   child.stderr.on('data', () => {});
@@ -78,7 +103,7 @@ function startServe(target) {
     child.stdout.on('data', (c) => {
       out += c;
       const m = /emit events:\s+(http:\/\/\S+)\/_hookgate\/events/.exec(out);
-      if (m) res({ child, base: m[1] });
+      if (m) res({ child, base: m[1], pid: child.pid, profileDir });
     });
     child.on('exit', (code) => rej(new Error(`serve exited ${code}: ${out}`)));
   });
@@ -124,8 +149,9 @@ function countMessages() {
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** CLIENTS loops emitting for `seconds`; then waits for the receiver to have every message. */
-async function emitPhase(receiver, url, body, headers, seconds) {
+async function emitPhase(serve, receiver, url, body, headers, seconds) {
   const before = await receiver.count();
+  const cpu0 = { serve: cpuMsOf(serve.pid), receiver: cpuMsOf(receiver.pid), bench: selfCpuMs() };
   const latencies = [];
   let sent = 0;
   let refused = 0;
@@ -149,8 +175,15 @@ async function emitPhase(receiver, url, body, headers, seconds) {
     delivered = (await receiver.count()) - before;
   }
   const allDelivered = performance.now();
+  const perMsg = (ms) => (ms * 1000) / Math.max(1, delivered);
+  const cpu = {
+    serve: perMsg(cpuMsOf(serve.pid) - cpu0.serve),
+    receiver: perMsg(cpuMsOf(receiver.pid) - cpu0.receiver),
+    bench: perMsg(selfCpuMs() - cpu0.bench),
+  };
   latencies.sort((a, b) => a - b);
   return {
+    cpu,
     sent,
     refused,
     delivered,
@@ -163,15 +196,37 @@ async function emitPhase(receiver, url, body, headers, seconds) {
 }
 
 async function servePhase(receiver, label) {
-  const s = await startServe(receiver.url);
-  const native = await emitPhase(receiver, `${s.base}/_hookgate/events`, JSON.stringify({ type: 'route.optimized' }), {}, SECONDS);
+  let profileDir;
+  if (PROFILE) mkdirSync((profileDir = join(dir, `profile-${label}`)));
+  const s = await startServe(receiver.url, profileDir);
+  const native = await emitPhase(s, receiver, `${s.base}/_hookgate/events`, JSON.stringify({ type: 'route.optimized' }), {}, SECONDS);
   const svixBody = JSON.stringify({ eventType: 'route.optimized', payload: { request_id: 'req_bench', status: 'completed' } });
-  const viaSvix = await emitPhase(receiver, `${s.base}/api/v1/app/hookgate/msg`, svixBody, { authorization: `Bearer ${TOKEN}` }, Math.max(1, SECONDS / 2));
+  const viaSvix = await emitPhase(s, receiver, `${s.base}/api/v1/app/hookgate/msg`, svixBody, { authorization: `Bearer ${TOKEN}` }, Math.max(1, SECONDS / 2));
   return { label, s, native, viaSvix };
 }
 
 function line(name, r) {
-  return `${name.padEnd(36)} ${fmt(r.rate).padStart(6)} msg/s emitted+delivered (emits ${fmt(r.emitRate)}/s, ${fmt(r.sent)} msgs, ${fmt(r.delivered)} delivered)   emit p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  max ${fmt(r.max, 1)} ms`;
+  return (
+    `${name.padEnd(38)} ${fmt(r.rate).padStart(6)} msg/s emitted+delivered (emits ${fmt(r.emitRate)}/s, ${fmt(r.sent)} msgs, ${fmt(r.delivered)} delivered)\n` +
+    `${''.padEnd(38)} emit p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  max ${fmt(r.max, 1)} ms; CPU per message: serve ${fmt(r.cpu.serve)} µs, receiver ${fmt(r.cpu.receiver)} µs, emitting clients ${fmt(r.cpu.bench)} µs`
+  );
+}
+
+/** serve's self time per file and function over its whole run (BENCH_PROFILE=1), per message it took in. */
+function printProfile(label, phase) {
+  const file = phase.s.profileDir && readdirSync(phase.s.profileDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return;
+  const messages = phase.native.delivered + phase.viaSvix.delivered;
+  // Kept beyond the run (the bench's folder is removed): open it in Chrome DevTools for the call tree.
+  const kept = join(tmpdir(), `hookgate-bench-serve-${phase.label}.cpuprofile`);
+  copyFileSync(join(phase.s.profileDir, file), kept);
+  const p = selfTimes(kept, root, /mock-provider\/|express|router|body-parser/);
+  const per = (x) => `${((x.ms * 1000) / messages).toFixed(1).padStart(7)} µs/msg  ${(x.share * 100).toFixed(1).padStart(5)}%`;
+  console.log(`serve cpu profile, ${label} (node --cpu-prof; ${fmt(messages)} messages; busy ${(p.busyMs / 1000).toFixed(2)} s, idle ${(p.idleMs / 1000).toFixed(2)} s; ${kept}):`);
+  console.log('  by file:');
+  for (const x of p.files(14)) console.log(`    ${per(x)}  ${x.name}`);
+  console.log('  top functions:');
+  for (const x of p.functions(30)) console.log(`    ${per(x)}  ${x.name}`);
 }
 
 /** Grows the store to `total` messages, each with a delivery and a success attempt, through the built store module. */
@@ -253,6 +308,10 @@ const pages = await pagination(b.s.base);
 await stopServe(b.s);
 
 const storedB = countMessages();
+if (PROFILE) {
+  printProfile('small store', a);
+  printProfile(`${fmt(GROW_TO)} stored`, b);
+}
 console.log(`stored messages: ~1,000 before the first phase (${fmt(storedA)} after it); grown to ${fmt(grownFrom)} → ${fmt(GROW_TO)} before the second (${fmt(storedB)} after it)`);
 console.log(line('serve, small store, /_hookgate/events', a.native));
 console.log(line('serve, small store, Svix API msg', a.viaSvix));

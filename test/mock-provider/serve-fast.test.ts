@@ -1,0 +1,98 @@
+// serve answers plain emits on node:http (serve-fast.ts) and every other request through express: the two
+// must answer alike. Each body goes once through the raw path (/_hookgate/events) and once through the
+// express route (/_hookgate/events/, which express matches and the raw path leaves alone).
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../../fixtures/index.js';
+import { ManualClock } from '../../mock-provider/engine/clock.js';
+import { createDispatcher } from '../../mock-provider/engine/dispatcher.js';
+import { sqliteStore } from '../../mock-provider/engine/sqlite-store.js';
+import { serveApp, type ServeAppOptions } from '../../mock-provider/serve-app.js';
+import { serveListener } from '../../mock-provider/serve-fast.js';
+import { status } from './engine/kit.js';
+
+const { optipick } = PROVIDERS;
+const servers: http.Server[] = [];
+afterAll(async () => {
+  for (const s of servers) s.closeAllConnections();
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+});
+
+async function start(requireTokenEverywhere: boolean) {
+  const store = sqliteStore(':memory:');
+  const clock = new ManualClock(Date.UTC(2025, 0, 1));
+  const dispatcher = createDispatcher({ profile: optipick, clock, store, deliver: async () => status(200) });
+  await store.putApp({ id: 'app_1', uid: 'hookgate', name: 'hookgate', attrs: {}, createdAt: 0, updatedAt: 0 });
+  await dispatcher.addEndpoint({ id: 'ep_1', url: 'http://127.0.0.1:9/webhook', secret: 'whsec_' + Buffer.alloc(24, 1).toString('base64'), appId: 'app_1', createdAt: 0, updatedAt: 0 });
+  const o: ServeAppOptions = { profile: optipick, dispatcher, store, token: 'tok', requireTokenEverywhere, now: () => clock.now(), appId: 'app_1' };
+  const s = http.createServer(serveListener(o, serveApp(o)));
+  servers.push(s);
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  return { base: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, store };
+}
+
+/** Status, content type and body, with the generated message id masked. */
+async function answer(res: Response) {
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get('content-type'), body: text.replace(/msg_[0-9A-Za-z]{27}/g, 'msg_…') };
+}
+
+describe('serve: the raw emit path answers as the express route does', () => {
+  const bodies: Array<[string, string, string]> = [
+    ['a good emit', '{"type":"route.optimized"}', 'application/json'],
+    ['with data', '{"type":"route.optimized","data":{"request_id":"req_1","status":"completed"}}', 'application/json; charset=utf-8'],
+    ['a BOM before the JSON', '\uFEFF{"type":"route.optimized"}', 'application/json'],
+    ['an empty body', '', 'application/json'],
+    ['cut-off JSON', '{"type":', 'application/json'],
+    ['a JSON string (strict: objects and arrays only)', '"route.optimized"', 'application/json'],
+    ['a bare word', 'type=route.optimized', 'application/json'],
+    ['an array', '[{"type":"route.optimized"}]', 'application/json'],
+    ['an unknown type', '{"type":"no.such.type"}', 'application/json'],
+    ['data not an object', '{"type":"route.optimized","data":[1]}', 'application/json'],
+    ['not JSON at all', 'type=route.optimized', 'text/plain'],
+  ];
+
+  it.each(bodies)('%s', async (_name, body, type) => {
+    const { base, store } = await start(false);
+    const post = (path: string) => fetch(base + path, { method: 'POST', headers: { 'content-type': type }, body });
+    const rawRes = await post('/_hookgate/events');
+    const expressRes = await post('/_hookgate/events/');
+    // Which path answered: express adds an ETag, the raw path does not (text/plain is express's either way).
+    if (type !== 'text/plain') expect(rawRes.headers.get('etag')).toBeNull();
+    expect(expressRes.headers.get('etag')).not.toBeNull();
+    const raw = await answer(rawRes);
+    const viaExpress = await answer(expressRes);
+    expect(raw).toEqual(viaExpress);
+    expect(raw.type).toMatch(/^application\/json/);
+    store.close();
+  });
+
+  it('off loopback both want the token (checked after the body parses, as express does)', async () => {
+    const { base, store } = await start(true);
+    for (const [auth, body] of [
+      [undefined, '{"type":"route.optimized"}'],
+      ['Bearer nope', '{"type":"route.optimized"}'],
+      ['Bearer tok', '{"type":"route.optimized"}'],
+      [undefined, '{"type":'],
+    ] as const) {
+      const post = (path: string) => fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body });
+      const raw = await answer(await post('/_hookgate/events'));
+      expect(raw).toEqual(await answer(await post('/_hookgate/events/')));
+      expect(raw.status).toBe(auth === 'Bearer tok' ? 202 : body === '{"type":' ? 400 : 401);
+    }
+    store.close();
+  });
+
+  it('a stored emit is a message with its delivery, whichever path took it', async () => {
+    const { base, store } = await start(false);
+    const r = await fetch(`${base}/_hookgate/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"route.optimized"}' });
+    const { id, endpoints } = (await r.json()) as { id: string; endpoints: string[] };
+    expect(endpoints).toEqual(['ep_1']);
+    expect((await store.getMessage(id))?.type).toBe('route.optimized');
+    expect(await store.listDeliveries({ msgId: id })).toHaveLength(1);
+    store.close();
+  });
+});
