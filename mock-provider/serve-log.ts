@@ -22,7 +22,9 @@ export function deadLetterLine(dl: DeadLetter): string {
   return `${dl.endpointId} ${dl.msgId} dead letter: ${why}${dl.lastError ? ` (last: ${dl.lastError})` : ''}; recover or resend it from the API`;
 }
 
-export function endpointDisabledLine(endpointId: string, at: number): string {
+export function endpointDisabledLine(endpointId: string, at: number, reason: 'failures' | 'manual' = 'failures'): string {
+  // A user switching an endpoint off through an API must not read as if their receiver had failed for days.
+  if (reason === 'manual') return `${endpointId} disabled at ${new Date(at).toISOString()} (virtual) through the API; its waiting messages are dead letters until it is re-enabled and recovered`;
   return `${endpointId} disabled at ${new Date(at).toISOString()} (virtual): every attempt failed for the provider's disable period; its waiting messages are dead letters until it is re-enabled and recovered`;
 }
 

@@ -34,8 +34,8 @@ export interface DispatcherOptions {
   onAttempt?: (record: AttemptRecord) => void;
   /** Called after a delivery is given up and stored as a dead letter (retries exhausted, endpoint disabled). */
   onDeadLetter?: (letter: DeadLetter) => void;
-  /** Called after an endpoint was disabled by its failures (virtual ms `at`). */
-  onEndpointDisabled?: (endpointId: string, at: number) => void;
+  /** Called after an endpoint was disabled (virtual ms `at`): by its failures, or by an API call (`manual`). */
+  onEndpointDisabled?: (endpointId: string, at: number, reason: 'failures' | 'manual') => void;
   /** Store failures and other engine faults; the dispatcher keeps going. Default: console.error. */
   onError?: (err: unknown) => void;
   /** Ids for attempts (`atmpt`), deliveries (`dlv`), dead letters (`dl`); `atMs` is the virtual time the id stands for. */
@@ -68,6 +68,12 @@ export interface Dispatcher {
    * and no success, a manual resend included. A message still waiting for a retry is left to it.
    */
   recover(endpointId: string, sinceMs: number, untilMs?: number): Promise<string[]>;
+  /**
+   * Sends one dead letter's message again to its endpoint (first attempt now, trigger 'manual', then the
+   * schedule) and marks the letter re-queued, both in one grouped commit: a letter is replayed at most
+   * once. Returns the new delivery id.
+   */
+  replay(deadLetterId: string): Promise<string>;
   enable(endpointId: string): Promise<void>;
   disable(endpointId: string): Promise<void>;
   /** Deliveries waiting for their next attempt / attempts running now. */
@@ -88,6 +94,8 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const newId = opts.newId ?? counterIds();
 
   let queue = new DueQueue();
+  // Dead letters whose replay is being written: a second replay of one of them must not slip in before the first is stored.
+  const replaying = new Set<string>();
   const inFlight = new Map<string, Promise<void>>();
   // One signal for every attempt of a run: stop() gives up on all of them at once.
   let runAbort = new AbortController();
@@ -191,7 +199,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     safely(() => opts.onAttempt?.(completion.record));
     if (completion.deadLetter) safely(() => opts.onDeadLetter?.(completion.deadLetter!));
     if (disablesEndpoint) {
-      safely(() => opts.onEndpointDisabled?.(d.endpointId, endedAt));
+      safely(() => opts.onEndpointDisabled?.(d.endpointId, endedAt, 'failures'));
       await parkEndpoint(d.endpointId, endedAt);
     }
   }
@@ -327,6 +335,27 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       return deliveries.map((d) => d.id);
     },
 
+    async replay(deadLetterId) {
+      const letter = (await store.listDeadLetters({ includeRequeued: true })).find((l) => l.id === deadLetterId);
+      if (!letter) throw new EngineError('UNKNOWN_DEAD_LETTER', `no dead letter ${deadLetterId}`);
+      if (letter.requeuedAs !== undefined || replaying.has(letter.id)) throw new EngineError('ALREADY_REPLAYED', `dead letter ${deadLetterId} was already replayed`);
+      // Claimed before the next await, and kept once stored: a second replay that read the letter before
+      // this one was written must not send the message again.
+      replaying.add(letter.id);
+      try {
+        if (!(await store.getMessage(letter.msgId))) throw new EngineError('UNKNOWN_MESSAGE', `no message ${letter.msgId}`);
+        const endpoint = await usableEndpoint(letter.endpointId);
+        const d = deliveryFor(letter.msgId, endpoint.id, 'manual', clock.now());
+        // Issued together, so one grouped commit holds both: never a replay stored without its letter marked.
+        await Promise.all([store.addDelivery(d), store.markRequeued(letter.id, d.id)]);
+        if (running) scheduleAt(d.id, d.dueAt);
+        return d.id;
+      } catch (err) {
+        replaying.delete(letter.id);
+        throw err;
+      }
+    },
+
     async enable(endpointId) {
       if (!(await store.getEndpoint(endpointId))) throw new EngineError('UNKNOWN_ENDPOINT', `no endpoint ${endpointId}`);
       await store.updateEndpoint(endpointId, { disabled: false, failingSince: null, disabledAt: null });
@@ -336,7 +365,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       if (!(await store.getEndpoint(endpointId))) throw new EngineError('UNKNOWN_ENDPOINT', `no endpoint ${endpointId}`);
       const at = clock.now();
       await store.updateEndpoint(endpointId, { disabled: true, disabledAt: at });
-      safely(() => opts.onEndpointDisabled?.(endpointId, at));
+      safely(() => opts.onEndpointDisabled?.(endpointId, at, 'manual'));
       await parkEndpoint(endpointId, at);
     },
   };

@@ -1,4 +1,4 @@
-export type EngineErrorCode = 'UNKNOWN_MESSAGE' | 'UNKNOWN_ENDPOINT' | 'ENDPOINT_DISABLED';
+export type EngineErrorCode = 'UNKNOWN_MESSAGE' | 'UNKNOWN_ENDPOINT' | 'ENDPOINT_DISABLED' | 'UNKNOWN_DEAD_LETTER' | 'ALREADY_REPLAYED';
 
 /**
  * A management action the engine refuses (resend to an unknown or disabled endpoint...). The APIs map

@@ -66,6 +66,16 @@ export interface EndpointStats {
   canceled: number;
 }
 
+/** One endpoint's finished attempts within a window: what the OmniSales stats route reports. */
+export interface AttemptSummary {
+  attempts: number;
+  succeeded: number;
+  /** Mean latency (real ms) over the window's attempts; null when there were none. */
+  avgLatencyMs: number | null;
+  /** The latest attempt's timestamp (virtual ms); null when there were none. */
+  lastAt: number | null;
+}
+
 export interface RecordStore {
   putApp(a: StoredApp): Promise<void>;
   /** By id, else by uid. */
@@ -87,6 +97,10 @@ export interface RecordStore {
   getAttempt(id: string): Promise<AttemptRecord | undefined>;
   /** Over messages created within [since, until] (virtual ms) with a delivery to the endpoint. */
   endpointStats(endpointId: string, sinceMs: number, untilMs: number): Promise<EndpointStats>;
+  /** Every message, of any application, newest stored first (keyset pages on insertion order): the dashboard's list. */
+  recentMessages(q: PageQuery): Promise<Page<StoredMessage>>;
+  /** Over the endpoint's attempts whose timestamp is within [since, until] (virtual ms). */
+  attemptSummary(endpointId: string, sinceMs: number, untilMs: number): Promise<AttemptSummary>;
   /** The latest virtual time the store has seen (messages, attempts): a restart under --time-scale continues from it. */
   latestVirtualTime(): Promise<number | undefined>;
   /** Small facts about the store itself (which provider created it). */

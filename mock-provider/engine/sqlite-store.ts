@@ -3,6 +3,7 @@ import { backgroundCheckpoints, type Checkpointer } from './checkpointer.js';
 import { groupCommit, immediateCommit } from './group-commit.js';
 import type { AttemptQuery, EndpointStats, MessageQuery, ServeStore, StoredApp } from './records.js';
 import { keysetPage } from './sqlite-pages.js';
+import { overviewReads } from './sqlite-overview.js';
 import { endpointParams, jsonOrNull, messageParams, toApp, toAttempt, toDeadLetter, toDelivery, toEndpoint, toInFlight, toMessage, type Row } from './sqlite-rows.js';
 import { openDb, type Db } from './sqlite-schema.js';
 import type {
@@ -326,6 +327,7 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
       return (q.getMeta.get(key) as { value: string } | undefined)?.value;
     },
     setMeta: (key, value) => commits.write(() => void tx.setMeta(key, value)),
+    ...overviewReads(db, pageCache),
 
     close() {
       if (!db.open) return;
