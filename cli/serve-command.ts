@@ -16,6 +16,9 @@ import { schemeFor } from '../mock-provider/signing/index.js';
 import { createDispatcher, httpDeliver, realClock, scaledClock } from '../mock-provider/engine/index.js';
 import { newSvixId } from '../mock-provider/svix-api/ids.js';
 import { serveApp } from '../mock-provider/serve-app.js';
+import { serveEvents } from '../mock-provider/serve-events.js';
+import { observedDispatcher } from '../mock-provider/observed-dispatcher.js';
+import { counterIds } from '../mock-provider/engine/util.js';
 import { serveListener } from '../mock-provider/serve-fast.js';
 import { createServer } from 'node:http';
 import { attemptLine, batchedLines, deadLetterLine, endpointDisabledLine } from '../mock-provider/serve-log.js';
@@ -135,6 +138,10 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   const clock = o.timeScale === 1 ? realClock : scaledClock(o.timeScale, { startAt: resumeAt });
   const svix = profile.scheme === 'svix-v1';
   const log = batchedLines((text) => io.err(text));
+  // The dashboard's live feed and the OmniSales test route learn of attempts, dead letters and endpoint changes here.
+  const events = serveEvents((e) => io.err(`hookgate serve: ${(e as Error)?.message ?? String(e)}\n`));
+  // OmniSales dead letters are the guide's failures: `failure_id` reads `fail_…` as in its replay example.
+  const omnisalesIds = counterIds();
   const dispatcher = createDispatcher({
     profile,
     clock,
@@ -144,10 +151,19 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
     jitter: o.jitter,
     onError: (e) => io.err(`hookgate serve: ${(e as Error)?.message ?? String(e)}\n`),
     // Svix-shaped ids (a KSUID of the virtual time they stand for), as the API shows them.
-    ...(svix ? { newId: (prefix: string, at: number) => newSvixId(prefix, at) } : {}),
-    onAttempt: (r) => log(attemptLine(r)),
-    onDeadLetter: (dl) => log(deadLetterLine(dl)),
-    onEndpointDisabled: (id, at) => log(endpointDisabledLine(id, at)),
+    newId: svix ? (prefix: string, at: number) => newSvixId(prefix, at) : (prefix: string) => omnisalesIds(prefix === 'dl' ? 'fail' : prefix),
+    onAttempt: (r) => {
+      log(attemptLine(r));
+      events.publish({ kind: 'attempt', record: r });
+    },
+    onDeadLetter: (dl) => {
+      log(deadLetterLine(dl));
+      events.publish({ kind: 'dead-letter', letter: dl });
+    },
+    onEndpointDisabled: (id, at, reason) => {
+      log(endpointDisabledLine(id, at, reason));
+      events.publish({ kind: 'endpoint', endpointId: id });
+    },
   });
 
   // One application and one endpoint for --target; a restart on the same store reuses them.
@@ -157,17 +173,20 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   const existing = (await store.listEndpoints()).find((e) => e.url === target.href && !e.deleted);
   const generated = !o.secret && !existing;
   const secret = o.secret ?? existing?.secret ?? scheme.generateSecret();
-  const endpointId = existing?.id ?? newSvixId('ep', now());
+  const webhookId = newWebhookId();
+  // OmniSales: the endpoint id is its X-Webhook-ID, so the terminal, the dashboard and /api/webhooks name it alike.
+  const endpointId = existing?.id ?? (svix ? newSvixId('ep', now()) : webhookId);
   if (!existing) {
     const attrs = { description: 'hookgate --target', version: 1, filterTypes: null, channels: null, metadata: {} };
-    await dispatcher.addEndpoint({ id: endpointId, url: target.href, secret, webhookId: newWebhookId(), appId: appRec.id, attrs, createdAt: now(), updatedAt: now() });
+    await dispatcher.addEndpoint({ id: endpointId, url: target.href, secret, webhookId, appId: appRec.id, attrs, createdAt: now(), updatedAt: now() });
   } else if (secret !== existing.secret || existing.appId === undefined) {
     // --secret is what the user's receiver has now: deliveries must be signed with it, not with what the store remembered.
     await store.updateEndpoint(endpointId, { secret, previousSecrets: secret !== existing.secret ? [] : existing.previousSecrets, appId: appRec.id, updatedAt: now() });
     if (secret !== existing.secret) io.err(`hookgate serve: ${endpointId} for this target was already in ${o.store}; its secret is now the one --secret gives (deliveries are signed with it from now on)\n`);
   }
 
-  const appOptions = { profile, dispatcher, store, token, requireTokenEverywhere: !LOOPBACK.has(o.host), now, appId: appRec.id };
+  const requireTokenEverywhere = !LOOPBACK.has(o.host);
+  const appOptions = { profile, dispatcher: observedDispatcher(dispatcher, events), store, token, requireTokenEverywhere, now, appId: appRec.id, events };
   // The plain emit requests are answered on node:http directly (serve-fast.ts), everything else by express.
   const server = createServer(serveListener(appOptions, serveApp(appOptions)));
   server.listen(o.port, o.host);
@@ -188,6 +207,8 @@ export async function runServe(o: ServeOpts, io: Io): Promise<number> {
   io.out(`API token: ${token}\n`);
   if (profile.scheme === 'svix-v1') io.out(`Svix API:     ${base}/api/v1  (new Svix(token, { serverUrl: '${base}' }))\n`);
   if (profile.restRoutes.length) io.out(`fetch-back:   ${base}${profile.restRoutes[0].path}  (any X-API-KEY)\n`);
+  if (!svix) io.out(`OmniSales API: ${base}/api/webhooks  (${requireTokenEverywhere ? 'Authorization: Bearer <token>' : 'no token needed on loopback'})\n`);
+  io.out(`dashboard:    ${base}/${requireTokenEverywhere ? `  (log in at ${base}/login with the token)` : ''}\n`);
   io.out(`emit events:  ${base}/_hookgate/events\n`);
   io.out(`try: curl -sS -X POST ${shellQuote(base + '/_hookgate/events')} -H 'content-type: application/json' -H ${shellQuote('authorization: Bearer ' + token)} --data '{"type":"${profile.events[0].example}"}'\n`);
   io.out(`store: ${o.store}${o.timeScale !== 1 ? `; time runs ${o.timeScale}× faster` : ''}. Ctrl-C stops cleanly.\n`);

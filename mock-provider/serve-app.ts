@@ -6,6 +6,9 @@ import type { ServeStore } from './engine/records.js';
 import { svixApiRouter } from './svix-api/router.js';
 import { EMIT_PATH, emitEvent } from './serve-fast.js';
 import { createFetchBackApi } from './rest-api/index.js';
+import { omnisalesApiRouter } from './omnisales-api/router.js';
+import { dashboardRouter } from './dashboard/dashboard-router.js';
+import { serveEvents, type ServeEvents } from './serve-events.js';
 
 export interface ServeAppOptions {
   profile: ProviderProfile;
@@ -20,6 +23,12 @@ export interface ServeAppOptions {
   /** Svix providers: the application whose endpoints `POST /_hookgate/events` fans out to. */
   appId: string;
   seed?: number;
+  /**
+   * What the engine and the APIs change, for the dashboard's live feed and the OmniSales test route: the
+   * dispatcher's callbacks publish attempts and dead letters here, and `dispatcher` should be the
+   * `observedDispatcher` publishing the APIs' changes. Without it the dashboard is not live.
+   */
+  events?: ServeEvents;
 }
 
 function tokenOk(header: string | undefined, token: string): boolean {
@@ -29,8 +38,9 @@ function tokenOk(header: string | undefined, token: string): boolean {
 }
 
 /**
- * Everything `serve` answers on one port: the Svix REST API subset (OptiPick, Dimmy), the
- * hookgate-native `POST /_hookgate/events`, and the provider's REST API for fetch-back. Every answer is
+ * Everything `serve` answers on one port: the Svix REST API subset (OptiPick, Dimmy) or the OmniSales
+ * management API, the hookgate-native `POST /_hookgate/events`, the web dashboard (`/`), and the
+ * provider's REST API for fetch-back. Every answer is
  * JSON, refusals included (malformed JSON, unknown type, unknown route): never an HTML error page.
  */
 export function serveApp(o: ServeAppOptions): express.Express {
@@ -44,6 +54,12 @@ export function serveApp(o: ServeAppOptions): express.Express {
     const a = await emitEvent(o, req.body, req.get('authorization'));
     res.status(a.status).json(a.body);
   });
+
+  const events = o.events ?? serveEvents();
+  if (!svix) {
+    app.use('/api/webhooks', omnisalesApiRouter({ profile: o.profile, dispatcher: o.dispatcher, store: o.store, events, token: o.token, requireToken: o.requireTokenEverywhere, now: o.now }));
+  }
+  app.use(dashboardRouter({ profile: o.profile, dispatcher: o.dispatcher, store: o.store, events, token: o.token, requireToken: o.requireTokenEverywhere, now: o.now }));
 
   // The provider's REST API for fetch-back, as `check` serves it (one module, mounted unchanged).
   const api = createFetchBackApi(o.profile, { seed: o.seed });
