@@ -35,6 +35,11 @@ afterAll(async () => {
   await Promise.all(closers.map((c) => c()));
 });
 
+// A developer without openssl gets skips; CI (CI=true) must have it, or a green run would prove nothing.
+it.runIf(process.env.CI === 'true' && !hasOpenssl())('has openssl in CI (.ci/run installs it)', () => {
+  throw new Error('openssl is missing: .ci/run must apt-get install openssl');
+});
+
 describe.skipIf(!hasOpenssl())('an HTTPS receiver with a certificate from a CA hookgate does not know', () => {
   it('without --ca or --insecure, send, check and load each say once that the certificate is not trusted (exit 3), with the fix', async () => {
     const before = tlsReceiver.passed;
