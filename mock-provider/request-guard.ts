@@ -27,7 +27,7 @@ export function bearerMatches(authorization: string | undefined, token: string):
 /** The host name of a Host header (`[::1]:8040` → `::1`), lowercased; undefined when unparsable. */
 export function hostnameOf(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::\d{1,5})?$/.exec(hostHeader.trim());
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/.exec(hostHeader.trim());
   if (!m) return undefined;
   return m[1].replace(/^\[|\]$/g, '').toLowerCase();
 }
