@@ -36,7 +36,7 @@ export function dashboardPage(providerName: string, omnisales: boolean): HtmlPag
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>hookgate serve · ${esc(providerName)}</title>
 <style>${DASHBOARD_STYLE}</style>
 </head>
@@ -103,7 +103,7 @@ export function loginPage(providerName: string, error?: string): HtmlPage {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>hookgate serve · ${esc(providerName)} · log in</title>
 <style>${LOGIN_STYLE}</style>
 </head>

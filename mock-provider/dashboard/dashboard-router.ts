@@ -54,7 +54,8 @@ function sendPage(res: Response, status: number, page: HtmlPage): void {
       'content-security-policy': page.csp,
       'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
+      // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` on the page's own POSTs, which the Origin rule refuses.
+      'referrer-policy': 'same-origin',
       'cache-control': 'no-store',
     })
     .send(page.html);

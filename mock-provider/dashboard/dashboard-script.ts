@@ -21,11 +21,12 @@ export const DASHBOARD_SCRIPT = `
       else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v === true ? '' : String(v));
     });
-    for (var i = 2; i < arguments.length; i++) {
-      var kid = arguments[i];
-      if (kid === null || kid === undefined || kid === false) continue;
-      e.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-    }
+    var add = function (kid) {
+      if (kid === null || kid === undefined || kid === false) return;
+      if (Array.isArray(kid)) kid.forEach(add);
+      else e.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+    };
+    for (var i = 2; i < arguments.length; i++) add(arguments[i]);
     return e;
   }
 
