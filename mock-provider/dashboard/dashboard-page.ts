@@ -65,7 +65,7 @@ export function dashboardPage(providerName: string, omnisales: boolean): HtmlPag
 <div class="pager"><button type="button" id="newest">Newest</button><button type="button" id="older">Older</button></div>
 </section>
 <section id="detail" aria-labelledby="detail-title">
-<h2 id="detail-title">Attempts</h2>
+<h2 id="detail-title">Message and attempts</h2>
 <div id="detail-body"><p class="muted">Choose a message to see its attempts.</p></div>
 </section>
 <section id="dead" aria-labelledby="dead-title">

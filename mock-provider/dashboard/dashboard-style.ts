@@ -28,8 +28,8 @@ input { font: inherit; padding: .15rem .35rem; border: 1px solid #9aa4b5; border
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .8rem; font-weight: 600; white-space: nowrap; border: 1px solid transparent; }
 .s-delivered, .s-success, .s-active { color: var(--ok); background: var(--ok-bg); }
-.s-failed, .s-fail, .s-disabled, .s-no-endpoint { color: var(--bad); background: var(--bad-bg); }
-.s-interrupted, .s-retrying, .s-pending, .s-sending { color: var(--warn); background: var(--warn-bg); }
+.s-failed, .s-fail, .s-dead, .s-disabled, .s-no-endpoint { color: var(--bad); background: var(--bad-bg); }
+.s-interrupted, .s-retrying, .s-pending, .s-sending, .s-in-flight { color: var(--warn); background: var(--warn-bg); }
 .actions { white-space: nowrap; }
 .actions > * { margin-right: .35rem; }
 #live.on { color: var(--ok); } #live.off { color: var(--bad); }
