@@ -98,14 +98,16 @@ function startServe(target, profileDir) {
   const child = spawn(process.execPath, [...nodeArgs, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
-  child.stderr.on('data', () => {});
+  // Drained, not kept (one line per attempt); the last bit is shown should serve die.
+  let errTail = '';
+  child.stderr.on('data', (c) => (errTail = (errTail + c).slice(-2000)));
   return new Promise((res, rej) => {
     child.stdout.on('data', (c) => {
       out += c;
       const m = /emit events:\s+(http:\/\/\S+)\/_hookgate\/events/.exec(out);
       if (m) res({ child, base: m[1], pid: child.pid, profileDir });
     });
-    child.on('exit', (code) => rej(new Error(`serve exited ${code}: ${out}`)));
+    child.on('exit', (code) => rej(new Error(`serve exited ${code}: ${out}${errTail}`)));
   });
 }
 
