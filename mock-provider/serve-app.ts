@@ -5,6 +5,7 @@ import type { Dispatcher } from './engine/index.js';
 import type { ServeStore } from './engine/records.js';
 import { svixApiRouter } from './svix-api/router.js';
 import { EMIT_PATH, emitEvent } from './serve-fast.js';
+import { sharedIdempotency } from './svix-api/idempotency.js';
 import { createFetchBackApi } from './rest-api/index.js';
 import { omnisalesApiRouter } from './omnisales-api/router.js';
 import { dashboardRouter } from './dashboard/dashboard-router.js';
@@ -47,7 +48,9 @@ export function serveApp(o: ServeAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const svix = o.profile.scheme === 'svix-v1';
-  if (svix) app.use('/api/v1', svixApiRouter({ profile: o.profile, dispatcher: o.dispatcher, store: o.store, token: o.token, now: o.now }));
+  // The idempotency cache is shared with the raw message route (serve-fast.ts) of a listener on the same options.
+  const idempotency = sharedIdempotency(o, o.token, o.now);
+  if (svix) app.use('/api/v1', svixApiRouter({ profile: o.profile, dispatcher: o.dispatcher, store: o.store, token: o.token, now: o.now, idempotency }));
 
   // The plain emit requests never get here: serve-fast.ts answers them on node:http (the same emitEvent).
   app.post(EMIT_PATH, express.json({ limit: '20mb' }), async (req, res) => {

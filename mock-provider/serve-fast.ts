@@ -4,20 +4,29 @@ import type { JsonObject } from '../fixtures/profile.js';
 import { buildMessage, findEvent } from '../fixtures/index.js';
 import type { ServeAppOptions } from './serve-app.js';
 import { newSvixId } from './svix-api/ids.js';
-import { routesTo } from './svix-api/messages.js';
+import { createMessage, routesTo } from './svix-api/messages.js';
+import { ApiError } from './svix-api/http.js';
+import { sharedIdempotency } from './svix-api/idempotency.js';
+import { authRefusal, bearerCheck } from './svix-api/router.js';
+import type { SvixApiContext } from './svix-api/context.js';
 
 /**
- * `POST /_hookgate/events` without express. Measured under `npm run bench:serve`, express's routing, body
- * parser and `res.json` (ETag included) cost more CPU per emit than storing the message and delivering it;
- * this path reads the body and answers on node:http directly. It takes only the plain shape every client
- * sends — exactly that path, `Content-Type: application/json` (charset utf-8 or none), no
- * Content-Encoding, a Content-Length within the limit — and leaves everything else (chunked or compressed
- * bodies, other charsets, a trailing slash, other methods) to the express route, which answers the same.
+ * The two emit routes without express: `POST /_hookgate/events` and the Svix API's `POST
+ * /api/v1/app/{app}/msg`. Measured under `npm run bench:serve`, express's routing, body parser and
+ * `res.json` (ETag included) cost more CPU per emit than storing the message and delivering it; these paths
+ * read the body and answer on node:http directly, running the same route code (emitEvent, createMessage)
+ * with the same refusals. They take only the plain shape clients send — exactly that path, no query,
+ * `Content-Type: application/json` (charset utf-8 or none), no Content-Encoding, a Content-Length within the
+ * limit — and leave everything else (chunked or compressed bodies, other charsets, a trailing slash, a
+ * query, other methods) to the express routes, which answer the same.
  */
 
 export const EMIT_PATH = '/_hookgate/events';
 /** As the express route's `express.json({ limit: '20mb' })`. */
 const EMIT_LIMIT = 20 * 1024 * 1024;
+/** As the Svix router's `express.json({ limit: '1mb' })`. */
+const SVIX_LIMIT = 1024 * 1024;
+const SVIX_MSG_PATH = /^\/api\/v1\/app\/([A-Za-z0-9_.\-]+)\/msg$/;
 
 export interface Answer {
   status: number;
@@ -58,14 +67,13 @@ export function invalidJson(message: string): Answer {
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
-/** The plain requests this path takes; anything else goes to express. */
-function takes(req: IncomingMessage): boolean {
-  if (req.method !== 'POST' || req.url !== EMIT_PATH) return false;
+/** A plain JSON POST with a Content-Length within `limit`: what the raw paths take. */
+function plainJson(req: IncomingMessage, limit: number): boolean {
   const h = req.headers;
   if (h['content-encoding'] !== undefined && h['content-encoding'].toLowerCase() !== 'identity') return false;
   if (h['transfer-encoding'] !== undefined || h['content-length'] === undefined) return false;
   const length = Number(h['content-length']);
-  if (!Number.isSafeInteger(length) || length > EMIT_LIMIT) return false;
+  if (!Number.isSafeInteger(length) || length > limit) return false;
   return h['content-type'] !== undefined && JSON_TYPE.test(h['content-type']);
 }
 
@@ -97,26 +105,74 @@ export function sendJson(res: ServerResponse, a: Answer): void {
   res.end(text);
 }
 
+/** Reads the whole body (within the limit plainJson checked) and hands it on, parsed. */
+function readJson(req: IncomingMessage, res: ServerResponse, then: (parsed: ReturnType<typeof parseStrict>) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('error', () => res.destroy());
+  req.on('end', () => then(parseStrict(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'))));
+}
+
+function answerWith(res: ServerResponse, work: Promise<Answer>, onError: (err: unknown) => Answer): void {
+  work.then(
+    (a) => sendJson(res, a),
+    (err: unknown) => {
+      if (!res.headersSent) sendJson(res, onError(err));
+    },
+  );
+}
+
 /**
- * The server's request listener: the raw emit path first, express for everything else. `fallback` is the
- * express app (`serveApp`).
+ * The server's request listener: the raw emit paths first, express for everything else. `fallback` is the
+ * express app built by `serveApp(o)` on the same options.
  */
 export function serveListener(o: ServeAppOptions, fallback: RequestListener): RequestListener {
-  return (req, res) => {
-    if (!takes(req)) return fallback(req, res);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('error', () => res.destroy());
-    req.on('end', () => {
-      const parsed = parseStrict(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-      if (!parsed.ok) return sendJson(res, invalidJson(parsed.message));
-      emitEvent(o, parsed.value, req.headers.authorization).then(
-        (a) => sendJson(res, a),
-        (err: unknown) => {
-          console.error('hookgate serve:', err);
-          if (!res.headersSent) sendJson(res, { status: 500, body: { code: 'internal', detail: 'internal error; see the serve terminal' } });
-        },
-      );
+  const svix = o.profile.scheme === 'svix-v1';
+  const ctx: SvixApiContext = { profile: o.profile, dispatcher: o.dispatcher, store: o.store, now: o.now };
+  const bearer = bearerCheck(o.token);
+  const idempotency = sharedIdempotency(o, o.token, o.now);
+  const internal = (err: unknown): Answer => {
+    console.error('hookgate serve:', err);
+    return { status: 500, body: { code: 'internal', detail: 'internal error; see the serve terminal' } };
+  };
+
+  /** As the Svix router: token, then body, then idempotency-key, then the route; its error handler's answers. */
+  const svixMessage = (req: IncomingMessage, res: ServerResponse, appId: string): void => {
+    const auth = bearer(req.headers.authorization);
+    if (auth !== 'ok') return sendJson(res, { status: 401, body: authRefusal(auth) });
+    readJson(req, res, (parsed) => {
+      if (!parsed.ok) return sendJson(res, { status: 400, body: { code: 'generic_error', detail: parsed.message } });
+      const key = req.headers['idempotency-key'];
+      let remember: ((status: number, body: unknown) => void) | undefined;
+      if (typeof key === 'string' && key) {
+        const claimed = idempotency.claim(key, req.url!);
+        if ('hit' in claimed) return sendJson(res, { status: claimed.hit.status, body: claimed.hit.body ?? {} });
+        remember = claimed.remember;
+      }
+      const b = parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? (parsed.value as JsonObject) : {};
+      const work = createMessage(ctx, appId, b, true).then((body): Answer => {
+        remember?.(202, body);
+        return { status: 202, body };
+      });
+      answerWith(res, work, (err) => {
+        if (err instanceof ApiError) return { status: err.status, body: err.body };
+        console.error('hookgate svix api:', err);
+        return { status: 500, body: {} };
+      });
     });
+  };
+
+  return (req, res) => {
+    if (req.method === 'POST' && req.url === EMIT_PATH && plainJson(req, EMIT_LIMIT)) {
+      return readJson(req, res, (parsed) => {
+        if (!parsed.ok) return sendJson(res, invalidJson(parsed.message));
+        answerWith(res, emitEvent(o, parsed.value, req.headers.authorization), internal);
+      });
+    }
+    if (svix && req.method === 'POST' && req.url!.startsWith('/api/v1/app/') && plainJson(req, SVIX_LIMIT)) {
+      const m = SVIX_MSG_PATH.exec(req.url!);
+      if (m) return svixMessage(req, res, m[1]);
+    }
+    fallback(req, res);
   };
 }

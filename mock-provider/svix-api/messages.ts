@@ -49,28 +49,37 @@ function bodyBytes(ctx: SvixApiContext, type: string, payload: JsonObject, id: s
   }
 }
 
+/**
+ * `POST /app/{appId}/msg` on a parsed body: stores the message and its deliveries (resolved once durable)
+ * and returns the 202 answer's body; refusals throw ApiError. Shared by the express route and serve's raw
+ * route (serve-fast.ts).
+ */
+export async function createMessage(ctx: SvixApiContext, appIdOrUid: string, b: JsonObject, withContent: boolean) {
+  const { store, dispatcher } = ctx;
+  const app = await appOr404(ctx, appIdOrUid);
+  const eventType = reqString(b, 'eventType', { name: true });
+  if (!isObject(b.payload)) throw invalid('payload', b.payload === undefined ? 'field required' : 'payload must be a JSON object');
+  const eventId = optString(b, 'eventId', { name: true });
+  if (eventId !== undefined && (await store.findMessage(app.id, eventId))) throw conflict('A message with this eventId already exists');
+  const channels = optStringList(b, 'channels') ?? undefined;
+  if (channels && channels.length > 5) throw invalid('channels', 'at most 5 channels');
+  const tags = optStringList(b, 'tags') ?? undefined;
+  optDate(b, 'deliverAt'); // validated; delivery is immediate
+  const now = ctx.now();
+  const id = newSvixMessageId(now);
+  const targets = (await store.endpointsOf(app.id)).filter((e) => routesTo(e, { type: eventType, channels })).map((e) => e.id);
+  const m = { type: eventType, messageId: id, ...bodyBytes(ctx, eventType, b.payload, id, now), appId: app.id, eventId, channels, tags, at: now };
+  await dispatcher.enqueue(m, targets);
+  const stored: StoredMessage = { id, type: eventType, body: m.body, createdAt: now, appId: app.id, ...(eventId ? { eventId } : {}), ...(channels ? { channels } : {}), ...(tags ? { tags } : {}) };
+  return messageOut(stored, withContent);
+}
+
 /** Messages: create (202 once stored with its deliveries, durably), list (keyset pages), get by id or eventId. */
 export function mountMessages(router: Router, ctx: SvixApiContext): void {
-  const { store, dispatcher } = ctx;
+  const { store } = ctx;
 
   router.post('/app/:appId/msg', async (req, res) => {
-    const app = await appOr404(ctx, req.params.appId);
-    const b = body(req);
-    const eventType = reqString(b, 'eventType', { name: true });
-    if (!isObject(b.payload)) throw invalid('payload', b.payload === undefined ? 'field required' : 'payload must be a JSON object');
-    const eventId = optString(b, 'eventId', { name: true });
-    if (eventId !== undefined && (await store.findMessage(app.id, eventId))) throw conflict('A message with this eventId already exists');
-    const channels = optStringList(b, 'channels') ?? undefined;
-    if (channels && channels.length > 5) throw invalid('channels', 'at most 5 channels');
-    const tags = optStringList(b, 'tags') ?? undefined;
-    optDate(b, 'deliverAt'); // validated; delivery is immediate
-    const now = ctx.now();
-    const id = newSvixMessageId(now);
-    const targets = (await store.endpointsOf(app.id)).filter((e) => routesTo(e, { type: eventType, channels })).map((e) => e.id);
-    const m = { type: eventType, messageId: id, ...bodyBytes(ctx, eventType, b.payload, id, now), appId: app.id, eventId, channels, tags, at: now };
-    await dispatcher.enqueue(m, targets);
-    const stored: StoredMessage = { id, type: eventType, body: m.body, createdAt: now, appId: app.id, ...(eventId ? { eventId } : {}), ...(channels ? { channels } : {}), ...(tags ? { tags } : {}) };
-    reply(res, 202, messageOut(stored, qBool(req.query, 'with_content', true)));
+    reply(res, 202, await createMessage(ctx, req.params.appId, body(req), qBool(req.query, 'with_content', true)));
   });
 
   router.get('/app/:appId/msg', async (req, res) => {

@@ -9,6 +9,7 @@ import { mountEndpoints } from './endpoints.js';
 import { ApiError, notFound } from './http.js';
 import { mountMessages } from './messages.js';
 import type { ServeStore } from '../engine/records.js';
+import { idempotencyCache, type IdempotencyCache } from './idempotency.js';
 
 export interface SvixApiRouterOptions {
   /** OptiPick or Dimmy: names secrets in errors and builds message bodies. */
@@ -21,10 +22,10 @@ export interface SvixApiRouterOptions {
   token: string;
   /** Epoch ms for createdAt/updatedAt/timestamps and new ids. Default Date.now; pass the dispatcher's clock to share its timeline. */
   now?: () => number;
+  /** The idempotency-key answers to replay; pass one to share it with another route (serve's raw message route). */
+  idempotency?: IdempotencyCache;
 }
 
-const IDEMPOTENCY_TTL_MS = 12 * 3600_000;
-const IDEMPOTENCY_MAX_KEYS = 10_000;
 const MAX_BODY = '1mb';
 
 /**
@@ -44,7 +45,7 @@ export function svixApiRouter(opts: SvixApiRouterOptions): express.Router {
 
   router.use(bearerAuth(opts.token));
   router.use(express.json({ limit: MAX_BODY, type: ['application/json', 'application/*+json'] }));
-  router.use(idempotency(opts.token, ctx.now));
+  router.use(idempotency(opts.idempotency ?? idempotencyCache(opts.token, ctx.now)));
 
   mountApps(router, ctx);
   mountEndpoints(router, ctx);
@@ -60,42 +61,42 @@ function sha256(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-function bearerAuth(token: string) {
+/** `Authorization: Bearer <token>` against the API token: ok, or which refusal (shared with serve's raw message route). */
+export function bearerCheck(token: string): (header: string | undefined) => 'ok' | 'missing' | 'invalid' {
   const expected = sha256(token);
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const m = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
+  return (header) => {
+    const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+    if (!m) return 'missing';
     // Hashing first gives timingSafeEqual equal lengths whatever was sent.
-    if (m && timingSafeEqual(sha256(m[1].trim()), expected)) return next();
-    res.status(401).json({ code: 'authentication_failed', detail: m ? 'Invalid token' : 'Missing or malformed Authorization header' });
+    return timingSafeEqual(sha256(m[1].trim()), expected) ? 'ok' : 'invalid';
   };
 }
 
-interface Remembered {
-  status: number;
-  body: unknown;
-  at: number;
+/** The 401 answer's body for a refused bearer token. */
+export const authRefusal = (why: 'missing' | 'invalid') => ({ code: 'authentication_failed', detail: why === 'invalid' ? 'Invalid token' : 'Missing or malformed Authorization header' });
+
+function bearerAuth(token: string) {
+  const check = bearerCheck(token);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const r = check(req.get('authorization'));
+    if (r === 'ok') return next();
+    res.status(401).json(authRefusal(r));
+  };
 }
 
 /** POST only: a repeated idempotency-key (per token and URL) replays the first 2xx answer. */
-function idempotency(token: string, now: () => number) {
-  const cache = new Map<string, Remembered>();
+function idempotency(cache: IdempotencyCache) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const key = req.get('idempotency-key');
     if (req.method !== 'POST' || !key) return next();
-    const id = sha256(`${token}:${key}:${req.originalUrl}`).toString('hex');
-    const t = now();
-    // Insertion order is time order: expire from the front, and bound the size (the client keys every POST).
-    for (const [k, v] of cache) {
-      if (t - v.at <= IDEMPOTENCY_TTL_MS && cache.size < IDEMPOTENCY_MAX_KEYS) break;
-      cache.delete(k);
-    }
-    const hit = cache.get(id);
-    if (hit) {
+    const claimed = cache.claim(key, req.originalUrl);
+    if ('hit' in claimed) {
+      const { hit } = claimed;
       if (hit.status === 204) res.status(204).end();
       else res.status(hit.status).json(hit.body ?? {});
       return;
     }
-    res.locals.rememberReply = (status: number, body: unknown) => cache.set(id, { status, body, at: t });
+    res.locals.rememberReply = claimed.remember;
     next();
   };
 }

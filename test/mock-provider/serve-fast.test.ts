@@ -1,6 +1,7 @@
 // serve answers plain emits on node:http (serve-fast.ts) and every other request through express: the two
-// must answer alike. Each body goes once through the raw path (/_hookgate/events) and once through the
-// express route (/_hookgate/events/, which express matches and the raw path leaves alone).
+// must answer alike. Each body goes once through the raw path (/_hookgate/events, /api/v1/app/hookgate/msg)
+// and once through the express route (the same path with a trailing slash, which express matches and the
+// raw path leaves alone).
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -93,6 +94,50 @@ describe('serve: the raw emit path answers as the express route does', () => {
     expect(endpoints).toEqual(['ep_1']);
     expect((await store.getMessage(id))?.type).toBe('route.optimized');
     expect(await store.listDeliveries({ msgId: id })).toHaveLength(1);
+    store.close();
+  });
+});
+
+describe('serve: the raw Svix message route answers as the express route does', () => {
+  const good = '{"eventType":"route.optimized","payload":{"request_id":"req_1","status":"completed"}}';
+  const cases: Array<[string, string, string | undefined, string]> = [
+    ['a good message', good, 'Bearer tok', 'hookgate'],
+    ['by application id', good, 'Bearer tok', 'app_1'],
+    ['no token', good, undefined, 'hookgate'],
+    ['a wrong token', good, 'Bearer nope', 'hookgate'],
+    ['an unknown application', good, 'Bearer tok', 'app_nope'],
+    ['cut-off JSON', '{"eventType":', 'Bearer tok', 'hookgate'],
+    ['a JSON number', '42', 'Bearer tok', 'hookgate'],
+    ['no eventType', '{"payload":{}}', 'Bearer tok', 'hookgate'],
+    ['a bad eventType', '{"eventType":"a b","payload":{}}', 'Bearer tok', 'hookgate'],
+    ['payload not an object', '{"eventType":"route.optimized","payload":[]}', 'Bearer tok', 'hookgate'],
+    ['too many channels', '{"eventType":"route.optimized","payload":{},"channels":["a","b","c","d","e","f"]}', 'Bearer tok', 'hookgate'],
+  ];
+
+  it.each(cases)('%s', async (_name, body, auth, app) => {
+    const { base, store } = await start(false);
+    const post = (path: string) => fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body });
+    const rawRes = await post(`/api/v1/app/${app}/msg`);
+    const expressRes = await post(`/api/v1/app/${app}/msg/`);
+    if (auth === 'Bearer tok') expect(rawRes.headers.get('etag')).toBeNull();
+    const raw = await answer(rawRes);
+    expect(raw).toEqual(await answer(expressRes));
+    expect(raw.type).toMatch(/^application\/json/);
+    store.close();
+  });
+
+  it('an idempotency-key answered on one path is replayed on the other (one cache)', async () => {
+    const { base, store } = await start(false);
+    const url = `${base}/api/v1/app/hookgate/msg`;
+    const headers = { authorization: 'Bearer tok', 'idempotency-key': 'key-1' };
+    const first = (await (await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: good })).json()) as { id: string };
+    const again = (await (await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: good })).json()) as { id: string };
+    // application/*+json is express's to parse: the same URL and key through the express route.
+    const viaExpress = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/vnd.svix+json' }, body: good });
+    expect(viaExpress.headers.get('etag')).not.toBeNull();
+    expect(again.id).toBe(first.id);
+    expect(((await viaExpress.json()) as { id: string }).id).toBe(first.id);
+    expect((await store.listMessages({ appId: 'app_1', limit: 10, order: 'descending' })).data).toHaveLength(1);
     store.close();
   });
 });
