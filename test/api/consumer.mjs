@@ -83,7 +83,9 @@ if (mode === 'abort') {
 if (mode === 'load') {
   const running = await inProcess('svix-correct.mjs', SECRET);
   const ticks = [];
-  const run = await runLoad({ provider: 'optipick', url: running.url, secret: SECRET, durationMs: 1300, rate: 100, thresholds: ['errors<1%'], onEvent: (e) => e.type === 'tick' && ticks.push(e.tick) });
+  // The receiver shares this thread with the generator: on a busy machine the run can be `valid: false`
+  // (late starts); this test is about the API, so the threshold is judged either way.
+  const run = await runLoad({ provider: 'optipick', url: running.url, secret: SECRET, durationMs: 1300, rate: 100, thresholds: ['errors<1%'], allowInvalid: true, onEvent: (e) => e.type === 'tick' && ticks.push(e.tick) });
   await running.close();
   out.requests = run.results.requests;
   out.ok2xx = run.results.ok2xx;
