@@ -2,8 +2,9 @@
 // beside the machine's limit: the same instant receiver driven directly by `hookgate load`.
 //
 // 1. baseline: `hookgate load` against the node:http receiver (signed requests, closed model).
-// 2. serve on a store holding ~1,000 messages: C keep-alive clients emit through POST /_hookgate/events for
-//    D seconds (then through the Svix API, POST /api/v1/app/hookgate/msg); every emit's latency is
+// 2. serve on a store holding ~1,000 messages: after a 1 s warm-up on each route (not counted), C keep-alive
+//    clients emit through POST /_hookgate/events for D seconds (then through the Svix API, POST
+//    /api/v1/app/hookgate/msg, for D/2 seconds), one message per request; every emit's latency is
 //    recorded; the run ends when the receiver has every message. messages/s = messages / (first emit →
 //    last delivery).
 // 3. the store is grown to 100,000 messages (each with a delivery and a success attempt) through the
@@ -30,6 +31,7 @@ const bin = join(root, 'dist', 'cli', 'main.js');
 const SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 5);
 const CLIENTS = Number(process.env.BENCH_SERVE_CLIENTS ?? 16);
 const GROW_TO = Number(process.env.BENCH_SERVE_GROW ?? 100_000);
+const WARMUP_SECONDS = 1;
 const TOKEN = 'tok_bench';
 const SECRET = 'whsec_' + Buffer.alloc(24, 7).toString('base64');
 const dir = mkdtempSync(join(tmpdir(), 'hg-bench-serve-'));
@@ -201,10 +203,18 @@ async function servePhase(receiver, label) {
   let profileDir;
   if (PROFILE) mkdirSync((profileDir = join(dir, `profile-${label}`)));
   const s = await startServe(receiver.url, profileDir);
-  const native = await emitPhase(s, receiver, `${s.base}/_hookgate/events`, JSON.stringify({ type: 'route.optimized' }), {}, SECONDS);
+  const nativeUrl = `${s.base}/_hookgate/events`;
+  const nativeBody = JSON.stringify({ type: 'route.optimized' });
+  const svixUrl = `${s.base}/api/v1/app/hookgate/msg`;
   const svixBody = JSON.stringify({ eventType: 'route.optimized', payload: { request_id: 'req_bench', status: 'completed' } });
-  const viaSvix = await emitPhase(s, receiver, `${s.base}/api/v1/app/hookgate/msg`, svixBody, { authorization: `Bearer ${TOKEN}` }, Math.max(1, SECONDS / 2));
-  return { label, s, native, viaSvix };
+  const svixHeaders = { authorization: `Bearer ${TOKEN}` };
+  // Warm-up, not counted: a fresh process runs its first thousands of requests unoptimised (V8 compiles the
+  // hot functions as they get hot), which would charge whichever phase ran first.
+  const w1 = await emitPhase(s, receiver, nativeUrl, nativeBody, {}, WARMUP_SECONDS);
+  const w2 = await emitPhase(s, receiver, svixUrl, svixBody, svixHeaders, WARMUP_SECONDS);
+  const native = await emitPhase(s, receiver, nativeUrl, nativeBody, {}, SECONDS);
+  const viaSvix = await emitPhase(s, receiver, svixUrl, svixBody, svixHeaders, Math.max(1, SECONDS / 2));
+  return { label, s, native, viaSvix, warmed: w1.delivered + w2.delivered };
 }
 
 function line(name, r) {
@@ -218,7 +228,7 @@ function line(name, r) {
 function printProfile(label, phase) {
   const file = phase.s.profileDir && readdirSync(phase.s.profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return;
-  const messages = phase.native.delivered + phase.viaSvix.delivered;
+  const messages = phase.native.delivered + phase.viaSvix.delivered + phase.warmed;
   // Kept beyond the run (the bench's folder is removed): open it in Chrome DevTools for the call tree.
   const kept = join(tmpdir(), `hookgate-bench-serve-${phase.label}.cpuprofile`);
   copyFileSync(join(phase.s.profileDir, file), kept);
