@@ -5,10 +5,16 @@ import { Worker } from 'node:worker_threads';
  * Runs SQLite's WAL checkpoints on a worker thread with its own connection. A checkpoint copies the WAL
  * into the database and fsyncs both; done by the writing connection (SQLite's default, at a commit that
  * finds the WAL past 1,000 pages) it blocked `serve`'s event loop for those fsyncs, and an emit waiting
- * behind it saw tens of milliseconds. PASSIVE never blocks the writer; the WAL restarts from its start
- * once a checkpoint has copied everything, so it stays bounded.
+ * behind it saw tens of milliseconds. PASSIVE never blocks the writer. The WAL starts over from its
+ * beginning only when a write transaction begins after a checkpoint copied everything: under a steady
+ * stream of writes the group commit asks for that moment (`now()`, group-commit.ts), so the WAL stays bounded.
  */
 export interface Checkpointer {
+  /**
+   * A checkpoint now, off its schedule; resolves true when it copied every frame of the WAL (the writer's
+   * next transaction then starts the WAL over from its beginning), false otherwise (a reader held frames).
+   */
+  now(): Promise<boolean>;
   /** Stops the worker after a last checkpoint, waiting (bounded) for it to close its connection. */
   stop(): void;
 }
@@ -27,9 +33,11 @@ try {
   Atomics.store(done, 0, 1);
   throw err;
 }
-const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+// PASSIVE answers [{busy, log, checkpointed}]: all of the WAL copied when checkpointed equals log.
+const checkpoint = () => { try { const [r] = db.pragma('wal_checkpoint(PASSIVE)'); return r.busy === 0 && r.log === r.checkpointed; } catch { return false; } };
 const timer = setInterval(checkpoint, workerData.everyMs);
-parentPort.on('message', () => {
+parentPort.on('message', (m) => {
+  if (m && m.now !== undefined) return parentPort.postMessage({ now: m.now, complete: checkpoint() });
   clearInterval(timer);
   try { checkpoint(); db.close(); } finally { Atomics.store(done, 0, 1); Atomics.notify(done, 0); parentPort.close(); }
 });
@@ -42,12 +50,34 @@ export function backgroundCheckpoints(path: string, everyMs = 500, onError?: (er
     workerData: { path, everyMs, done, module: createRequire(import.meta.url).resolve('better-sqlite3') },
   });
   worker.unref();
-  worker.on('error', (err) => onError?.(err));
+  let failed = false;
+  worker.on('error', (err) => {
+    failed = true;
+    for (const r of asked.values()) r(false);
+    asked.clear();
+    onError?.(err);
+  });
+  const asked = new Map<number, (complete: boolean) => void>();
+  let nextAsk = 0;
+  worker.on('message', (m: { now: number; complete: boolean }) => {
+    asked.get(m.now)?.(m.complete);
+    asked.delete(m.now);
+  });
   let stopped = false;
   return {
+    now() {
+      if (stopped || failed) return Promise.resolve(false);
+      const id = nextAsk++;
+      return new Promise<boolean>((resolve) => {
+        asked.set(id, resolve);
+        worker.postMessage({ now: id });
+      });
+    },
     stop() {
       if (stopped) return;
       stopped = true;
+      for (const r of asked.values()) r(false);
+      asked.clear();
       worker.postMessage('stop');
       Atomics.wait(new Int32Array(done), 0, 0, 5000);
       void worker.terminate();

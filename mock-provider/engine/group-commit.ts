@@ -1,4 +1,4 @@
-import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, fsync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
@@ -23,9 +23,22 @@ export interface GroupCommitOptions {
    * measuring).
    */
   windowMs?: number;
+  /**
+   * Copies the whole WAL into the database (a checkpoint on another connection: checkpointer.ts); resolves
+   * true when it copied every frame. A WAL starts over from its beginning only when a write transaction
+   * begins with every frame copied, which a writer that is never idle never sees: the WAL grew by hundreds
+   * of megabytes a minute under bench:serve, and every commit and read got slower with it. So when the WAL
+   * file passes `walLimitBytes`, the next group waits (writes queue, in order) until this has run.
+   */
+  backfill?: () => Promise<boolean>;
+  /** Default 64 MiB; SQLite truncates the file back to this size when the WAL starts over. */
+  walLimitBytes?: number;
 }
 
 const DEFAULT_WINDOW_MS = 5;
+const DEFAULT_WAL_LIMIT = 64 * 1024 * 1024;
+/** A backfill that does not answer within this lets the writes go on (the WAL starts over another time). */
+const BACKFILL_WAIT_MS = 2000;
 
 interface Waiter {
   gen: number;
@@ -51,6 +64,13 @@ export function groupCommit(db: Db, walPath: string | undefined, opts: GroupComm
   const fromEnv = Number(process.env.HOOKGATE_COMMIT_WINDOW_MS);
   const windowMs = opts.windowMs ?? (process.env.HOOKGATE_COMMIT_WINDOW_MS !== undefined && fromEnv >= 0 ? fromEnv : DEFAULT_WINDOW_MS);
   let lastCommitAt = -Infinity;
+  const walLimit = opts.walLimitBytes ?? DEFAULT_WAL_LIMIT;
+  if (walPath !== undefined && opts.backfill) db.pragma(`journal_size_limit = ${walLimit}`);
+  // Past this size of the WAL file the next group waits for a backfill; raised after one that could not copy
+  // everything (a reader held old frames), so a long reader cannot make every commit wait.
+  let walThreshold = walLimit;
+  let holding = false;
+  let held: Array<() => void> = [];
   let open = false;
   let syncing = false;
   let flushQueued = false;
@@ -105,6 +125,10 @@ export function groupCommit(db: Db, walPath: string | undefined, opts: GroupComm
         return settle(gen, err);
       }
     }
+    if (opts.backfill && !holding) {
+      const size = fstatSync(walFd).size;
+      if (size > walThreshold) hold(size);
+    }
     syncing = true;
     fsync(walFd, (err) => {
       syncing = false;
@@ -113,8 +137,30 @@ export function groupCommit(db: Db, walPath: string | undefined, opts: GroupComm
     });
   }
 
-  return {
+  /** No new group until the backfill ran: the next one then begins on a fully copied WAL and starts it over. */
+  function hold(size: number): void {
+    holding = true;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), BACKFILL_WAIT_MS)));
+    Promise.race([opts.backfill!(), waited])
+      .catch(() => false)
+      .then((complete) => {
+        clearTimeout(timer);
+        walThreshold = complete ? walLimit : size + walLimit;
+        release();
+      });
+  }
+
+  function release(): void {
+    holding = false;
+    const starts = held;
+    held = [];
+    for (const start of starts) start();
+  }
+
+  const group: GroupCommit = {
     write<T>(fn: () => T): Promise<T> {
+      if (holding) return new Promise<T>((resolve, reject) => held.push(() => group.write(fn).then(resolve, reject)));
       if (!open) {
         db.exec('BEGIN IMMEDIATE');
         open = true;
@@ -131,6 +177,7 @@ export function groupCommit(db: Db, walPath: string | undefined, opts: GroupComm
       return new Promise<T>((resolve, reject) => waiters.push({ gen, resolve: () => resolve(result), reject }));
     },
     close(): void {
+      if (holding) release();
       commit();
       if (walFd !== undefined) {
         try {
@@ -143,6 +190,7 @@ export function groupCommit(db: Db, walPath: string | undefined, opts: GroupComm
       settle(Infinity);
     },
   };
+  return group;
 }
 
 /**

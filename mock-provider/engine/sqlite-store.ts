@@ -55,8 +55,10 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
   const inMemory = path === ':memory:' || path === '';
   const grouped = opts.commit !== 'immediate';
   if (!grouped) db.pragma('synchronous = FULL');
-  const commits = grouped ? groupCommit(db, inMemory ? undefined : `${resolve(path)}-wal`) : immediateCommit();
   let checkpointer: Checkpointer | undefined;
+  // The checkpointer also lets the WAL start over under a writer that is never idle (group-commit.ts).
+  const backfill = () => checkpointer?.now() ?? Promise.resolve(false);
+  const commits = grouped ? groupCommit(db, inMemory ? undefined : `${resolve(path)}-wal`, { backfill }) : immediateCommit();
   if (grouped && !inMemory) {
     db.pragma('wal_autocheckpoint = 0');
     // Should the worker fail, the writer checkpoints again itself: slower, never an unbounded WAL.
