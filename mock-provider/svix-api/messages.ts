@@ -1,8 +1,8 @@
 import type { Router } from 'express';
 import { buildMessage } from '../../fixtures/index.js';
-import { newSvixMessageId } from '../../fixtures/ids.js';
 import type { JsonObject } from '../../fixtures/profile.js';
 import type { StoredEndpoint, StoredMessage } from '../engine/store.js';
+import { newSvixId } from './ids.js';
 import { appOr404, messageOr404, type SvixApiContext } from './context.js';
 import { svixAttrs } from './endpoints.js';
 import { body, conflict, invalid, isObject, iso, optDate, optString, optStringList, pageQuery, q, qBool, qDate, reply, reqString } from './http.js';
@@ -66,7 +66,7 @@ export async function createMessage(ctx: SvixApiContext, appIdOrUid: string, b: 
   const tags = optStringList(b, 'tags') ?? undefined;
   optDate(b, 'deliverAt'); // validated; delivery is immediate
   const now = ctx.now();
-  const id = newSvixMessageId(now);
+  const id = newSvixId('msg', now);
   const targets = (await store.endpointsOf(app.id)).filter((e) => routesTo(e, { type: eventType, channels })).map((e) => e.id);
   const m = { type: eventType, messageId: id, ...bodyBytes(ctx, eventType, b.payload, id, now), appId: app.id, eventId, channels, tags, at: now };
   await dispatcher.enqueue(m, targets);
