@@ -33,6 +33,8 @@ export interface GroupCommitOptions {
   backfill?: () => Promise<boolean>;
   /** Default 64 MiB; SQLite truncates the file back to this size when the WAL starts over. */
   walLimitBytes?: number;
+  /** Called when a COMMIT failed and the whole group was rolled back (caches of what it wrote are wrong). */
+  onRollback?: () => void;
 }
 
 const DEFAULT_WINDOW_MS = 5;
@@ -102,6 +104,7 @@ export function groupCommit(db: Db, walPath: string | undefined, opts: GroupComm
       // A failed COMMIT rolls the group back: nothing in it is stored, so none of its writes may resolve.
       if (db.inTransaction) db.exec('ROLLBACK');
       open = false;
+      opts.onRollback?.();
       settle(writeGen, err);
       return false;
     }

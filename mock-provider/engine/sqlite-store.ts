@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { backgroundCheckpoints, type Checkpointer } from './checkpointer.js';
 import { groupCommit, immediateCommit } from './group-commit.js';
+import { hotRecords } from './hot-records.js';
 import type { AttemptQuery, EndpointStats, MessageQuery, ServeStore, StoredApp } from './records.js';
 import { keysetPage } from './sqlite-pages.js';
 import { overviewReads } from './sqlite-overview.js';
@@ -58,7 +59,8 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
   let checkpointer: Checkpointer | undefined;
   // The checkpointer also lets the WAL start over under a writer that is never idle (group-commit.ts).
   const backfill = () => checkpointer?.now() ?? Promise.resolve(false);
-  const commits = grouped ? groupCommit(db, inMemory ? undefined : `${resolve(path)}-wal`, { backfill }) : immediateCommit();
+  const hot = hotRecords();
+  const commits = grouped ? groupCommit(db, inMemory ? undefined : `${resolve(path)}-wal`, { backfill, onRollback: hot.clear }) : immediateCommit();
   if (grouped && !inMemory) {
     db.pragma('wal_autocheckpoint = 0');
     // Should the worker fail, the writer checkpoints again itself: slower, never an unbounded WAL.
@@ -232,9 +234,18 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
   };
 
   return {
-    putMessage: (m) => commits.write(() => void tx.putMessage(m)),
-    addMessage: (m, ds, dls = []) => commits.write(() => tx.addMessage(m, ds, dls)),
+    // Each write updates `hot` once its SQL succeeded; the reads the engine repeats look there first.
+    putMessage: (m) => commits.write(() => void (tx.putMessage(m), hot.messageWritten(m))),
+    addMessage: (m, ds, dls = []) =>
+      commits.write(() => {
+        const r = tx.addMessage(m, ds, dls);
+        hot.messageWritten(m);
+        for (const d of ds) hot.deliveryWritten(d);
+        return r;
+      }),
     async getMessage(id) {
+      const h = hot.message(id);
+      if (h) return h;
       const r = q.getMessage.get(id) as Row | undefined;
       return r && toMessage(r);
     },
@@ -248,8 +259,10 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
       return [...endpoints().values()].map(copyEndpoint);
     },
 
-    addDelivery: (d) => commits.write(() => tx.addDelivery(d)),
+    addDelivery: (d) => commits.write(() => void (tx.addDelivery(d), hot.deliveryWritten(d))),
     async getDelivery(id) {
+      const h = hot.delivery(id);
+      if (h) return h;
       const r = q.getDelivery.get(id) as Row | undefined;
       return r && toDelivery(r);
     },
@@ -258,12 +271,12 @@ export function sqliteStore(path: string, opts: SqliteStoreOptions = {}): ServeS
       return (q.listDeliveries.all(params) as Row[]).map(toDelivery);
     },
 
-    markInFlight: (a) => commits.write(() => tx.markInFlight(a)),
+    markInFlight: (a) => commits.write(() => void (tx.markInFlight(a), hot.deliveryChanged(a.deliveryId, { state: 'in-flight' }))),
     async listInFlight() {
       return (q.listInFlight.all() as Row[]).map(toInFlight);
     },
-    completeAttempt: (c) => commits.write(() => tx.completeAttempt(c)),
-    deadLetterDelivery: (dl) => commits.write(() => tx.deadLetterDelivery(dl)),
+    completeAttempt: (c) => commits.write(() => void (tx.completeAttempt(c), hot.deliveryChanged(c.record.deliveryId, c.delivery))),
+    deadLetterDelivery: (dl) => commits.write(() => void (tx.deadLetterDelivery(dl), hot.deliveryChanged(dl.deliveryId, { state: 'dead' }))),
     markRequeued: (dl, next) => commits.write(() => tx.markRequeued(dl, next)),
 
     async listAttempts(filter: AttemptFilter = {}) {

@@ -30,8 +30,8 @@ let counterLo = start.readUInt32BE(4);
 function base62(bytes: Uint8Array): string {
   const words = [0, 0, 0, 0, 0];
   for (let i = 0; i < 5; i++) words[i] = ((bytes[i * 4] << 24) | (bytes[i * 4 + 1] << 16) | (bytes[i * 4 + 2] << 8) | bytes[i * 4 + 3]) >>> 0;
-  let out = '';
-  for (let n = 0; n < KSUID_CHARS; n++) {
+  const chars = new Array<string>(KSUID_CHARS);
+  for (let n = KSUID_CHARS - 1; n >= 0; n--) {
     let rem = 0;
     for (let i = 0; i < 5; i++) {
       // rem < 62 and a word < 2^32: the dividend stays below 2^38, exact in a double.
@@ -40,9 +40,9 @@ function base62(bytes: Uint8Array): string {
       rem = acc - q * 62;
       words[i] = q;
     }
-    out = BASE62[rem] + out;
+    chars[n] = BASE62[rem];
   }
-  return out;
+  return chars.join('');
 }
 
 /**
