@@ -3,7 +3,7 @@
 //
 // 1. baseline: `hookgate load` against the node:http receiver (signed requests, closed model).
 // 2. serve on a store holding ~1,000 messages: after a 1 s warm-up on each route (not counted), C keep-alive
-//    clients emit through POST /_hookgate/events for D seconds (then through the Svix API, POST
+//    clients (lean ones on node:net: bench-serve/emitter.mjs) emit through POST /_hookgate/events for D seconds (then through the Svix API, POST
 //    /api/v1/app/hookgate/msg, for D/2 seconds), one message per request; every emit's latency is
 //    recorded; the run ends when the receiver has every message. messages/s = messages / (first emit →
 //    last delivery).
@@ -25,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { selfTimes } from './bench-load/profile.mjs';
+import { connect } from './bench-serve/emitter.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'dist', 'cli', 'main.js');
@@ -163,13 +164,15 @@ async function emitPhase(serve, receiver, url, body, headers, seconds) {
   const end = t0 + seconds * 1000;
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
+      const c = connect(url, body, headers);
       while (performance.now() < end) {
         const a = performance.now();
-        const r = await post(url, body, headers);
+        const r = await c.post();
         latencies.push(performance.now() - a);
         if (r.status === 202) sent++;
         else if (refused++ === 0) console.error(`emit refused: ${r.status} ${r.text}`);
       }
+      c.close();
     }),
   );
   const emitDone = performance.now();
