@@ -28,7 +28,8 @@ export interface GroupCommitOptions {
    * true when it copied every frame. A WAL starts over from its beginning only when a write transaction
    * begins with every frame copied, which a writer that is never idle never sees: the WAL grew by hundreds
    * of megabytes a minute under bench:serve, and every commit and read got slower with it. So when the WAL
-   * file passes `walLimitBytes`, the next group waits (writes queue, in order) until this has run.
+   * file passes `walLimitBytes`, this runs once while the writes go on, and then the next group waits
+   * (writes queue, in order) while it runs again over the few commits made meanwhile.
    */
   backfill?: () => Promise<boolean>;
   /** Default 64 MiB; SQLite truncates the file back to this size when the WAL starts over. */
@@ -72,6 +73,8 @@ export function groupCommit(db: Db, walPath: string | undefined, opts: GroupComm
   // everything (a reader held old frames), so a long reader cannot make every commit wait.
   let walThreshold = walLimit;
   let holding = false;
+  let catchingUp = false;
+  let restartWanted = false;
   let held: Array<() => void> = [];
   let open = false;
   let syncing = false;
@@ -130,7 +133,18 @@ export function groupCommit(db: Db, walPath: string | undefined, opts: GroupComm
     }
     if (opts.backfill && !holding) {
       const size = fstatSync(walFd).size;
-      if (size > walThreshold) hold(size);
+      if (restartWanted) {
+        restartWanted = false;
+        hold(size);
+      } else if (!catchingUp && size > walThreshold) {
+        // First a checkpoint while the writes go on, then the hold: it then waits only for what the last
+        // few commits added (a few ms instead of up to a second's worth of frames).
+        catchingUp = true;
+        withinWait(opts.backfill()).then(() => {
+          catchingUp = false;
+          restartWanted = true;
+        });
+      }
     }
     syncing = true;
     fsync(walFd, (err) => {
@@ -140,18 +154,22 @@ export function groupCommit(db: Db, walPath: string | undefined, opts: GroupComm
     });
   }
 
+  /** A backfill's answer, false should it fail or not answer within BACKFILL_WAIT_MS. */
+  function withinWait(backfill: Promise<boolean>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), BACKFILL_WAIT_MS)));
+    return Promise.race([backfill, waited])
+      .catch(() => false)
+      .finally(() => clearTimeout(timer));
+  }
+
   /** No new group until the backfill ran: the next one then begins on a fully copied WAL and starts it over. */
   function hold(size: number): void {
     holding = true;
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), BACKFILL_WAIT_MS)));
-    Promise.race([opts.backfill!(), waited])
-      .catch(() => false)
-      .then((complete) => {
-        clearTimeout(timer);
-        walThreshold = complete ? walLimit : size + walLimit;
-        release();
-      });
+    void withinWait(opts.backfill!()).then((complete) => {
+      walThreshold = complete ? walLimit : size + walLimit;
+      release();
+    });
   }
 
   function release(): void {
