@@ -54,7 +54,7 @@ export function serveApp(o: ServeAppOptions): express.Express {
 
   // The plain emit requests never get here: serve-fast.ts answers them on node:http (the same emitEvent).
   app.post(EMIT_PATH, express.json({ limit: '20mb' }), async (req, res) => {
-    const a = await emitEvent(o, req.body, req.get('authorization'));
+    const a = await emitEvent(o, req.body, req.get('authorization'), req.get('host'));
     res.status(a.status).json(a.body);
   });
 

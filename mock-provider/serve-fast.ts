@@ -8,6 +8,7 @@ import { createMessage, routesTo } from './svix-api/messages.js';
 import { ApiError } from './svix-api/http.js';
 import { sharedIdempotency } from './svix-api/idempotency.js';
 import { authRefusal, bearerCheck } from './svix-api/router.js';
+import { hostnameOf, isLoopbackName } from './request-guard.js';
 import type { SvixApiContext } from './svix-api/context.js';
 
 /**
@@ -43,8 +44,13 @@ function tokenOk(header: string | undefined, token: string): boolean {
  * The emit route on a parsed body (`undefined` when none was parsed): stores the message and its
  * deliveries (one grouped commit, resolved once durable) and answers 202, or refuses with a JSON 4xx.
  */
-export async function emitEvent(o: ServeAppOptions, body: unknown, authorization: string | undefined): Promise<Answer> {
+export async function emitEvent(o: ServeAppOptions, body: unknown, authorization: string | undefined, host: string | undefined): Promise<Answer> {
   if (o.requireTokenEverywhere && !tokenOk(authorization, o.token)) return { status: 401, body: { code: 'authentication_failed', detail: 'send Authorization: Bearer <token>' } };
+  // Open on loopback, so only under a loopback name: a web page that rebinds its own DNS name to
+  // 127.0.0.1 (then same-origin, no preflight) cannot emit. The token still works under any name.
+  if (!o.requireTokenEverywhere && !isLoopbackName(hostnameOf(host)) && !tokenOk(authorization, o.token)) {
+    return { status: 403, body: { code: 'forbidden', detail: 'on loopback, call serve as localhost or 127.0.0.1 (or send Authorization: Bearer <token>)' } };
+  }
   const { type, data } = (body ?? {}) as { type?: unknown; data?: unknown };
   if (typeof type !== 'string' || !findEvent(o.profile, type)) {
     return { status: 422, body: { code: 'validation', detail: `"type" must be one of ${o.profile.displayName}'s event types (hookgate events --provider ${o.profile.name})` } };
@@ -166,7 +172,7 @@ export function serveListener(o: ServeAppOptions, fallback: RequestListener): Re
     if (req.method === 'POST' && req.url === EMIT_PATH && plainJson(req, EMIT_LIMIT)) {
       return readJson(req, res, (parsed) => {
         if (!parsed.ok) return sendJson(res, invalidJson(parsed.message));
-        answerWith(res, emitEvent(o, parsed.value, req.headers.authorization), internal);
+        answerWith(res, emitEvent(o, parsed.value, req.headers.authorization, req.headers.host), internal);
       });
     }
     if (svix && req.method === 'POST' && req.url!.startsWith('/api/v1/app/') && plainJson(req, SVIX_LIMIT)) {

@@ -141,3 +141,27 @@ describe('serve: the raw Svix message route answers as the express route does', 
     store.close();
   });
 });
+
+describe('serve on loopback: the open emit route answers only under a loopback name (DNS rebinding)', () => {
+  /** node:http lets the test set Host, which fetch forbids: a rebound page's requests carry its own name. */
+  function post(base: string, path: string, host: string, authorization?: string) {
+    return new Promise<number>((resolve, reject) => {
+      const req = http.request(`${base}${path}`, { method: 'POST', headers: { host, 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{"type":"route.optimized"}');
+    });
+  }
+
+  it('a rebound name is refused on both paths, loopback names and the token are accepted', async () => {
+    const { base } = await start(false);
+    const port = new URL(base).port;
+    for (const path of ['/_hookgate/events', '/_hookgate/events/']) {
+      expect(await post(base, path, `evil.example:${port}`), path).toBe(403);
+      expect(await post(base, path, `evil.example:${port}`, 'Bearer tok'), path).toBe(202);
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) expect(await post(base, path, host), `${path} ${host}`).toBe(202);
+    }
+  });
+});
