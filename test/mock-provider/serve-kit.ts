@@ -83,7 +83,7 @@ export async function startServe(o: { provider: string; target?: string; require
 }
 
 /** Polls until `check` gives a truthy value; on the deadline fails naming what was awaited and what was last seen. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, deadlineMs = 10_000): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, deadlineMs = 20_000): Promise<T> {
   const end = Date.now() + deadlineMs;
   let last: unknown;
   for (;;) {

@@ -41,7 +41,8 @@ function guideVerify(payload: Buffer, signature: string, secret: string, timesta
   return signature.length === expectedSignature.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expectedSignature));
 }
 
-describe('OmniSales management API on serve', () => {
+// Each test waits for several real deliveries and grouped commits: generous on a loaded 2-core CI.
+describe('OmniSales management API on serve', { timeout: 40_000 }, () => {
   const r = receiver();
   let origin = '';
   let s: KitServe;
