@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { bareImports, nodeRefusing } from '../helpers/optional-peer.js';
 
 /*
  * msw is an optional peer dependency of `hookgate/msw` alone: a CLI user installs it never, so the
@@ -14,35 +13,9 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'dist/cli/main.js');
-const HOOKS = pathToFileURL(join(import.meta.dirname, 'refuse-msw-hooks.mjs')).href;
-const REFUSE_MSW = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(HOOKS)})`;
+const HOOKS = join(import.meta.dirname, 'refuse-msw-hooks.mjs');
 
-/** Every bare specifier reachable from `entry` through relative imports. */
-function bareImports(entry: string): Set<string> {
-  const bare = new Set<string>();
-  const seen = new Set<string>();
-  const queue = [entry];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const src = readFileSync(file, 'utf8');
-    for (const m of src.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"]+)\1/g)) {
-      const spec = m[2];
-      if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec));
-      else bare.add(spec);
-    }
-  }
-  return bare;
-}
-
-function node(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', REFUSE_MSW, ...args], { cwd: mkdtempSync(join(tmpdir(), 'hookgate-nomsw-')), env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout, err: stderr }),
-    );
-  });
-}
+const node = (args: string[], env: Record<string, string> = {}) => nodeRefusing(HOOKS, args, env);
 
 describe('plain hookgate never loads msw', () => {
   it('package.json: msw is an optional peer (and a devDependency for the tests); hookgate/msw ships with types', () => {
