@@ -43,10 +43,14 @@ export function mountWebhookRoutes(router: Router, ctx: OmnisalesApiContext): vo
       filterTypes: input.events ?? a.filterTypes ?? null,
       ipWhitelist: input.ipWhitelist ?? a.ipWhitelist ?? [],
     };
+    const switching = input.isActive !== undefined && input.isActive === e.disabled;
+    // Switching off parks the webhook's waiting deliveries in the dead-letter queue (replayable once it is on
+    // again). Off before the new URL, on after it: no retry slips out in between to the new URL of a webhook
+    // being switched off, or to the old URL of one being switched on.
+    if (switching && !input.isActive) await dispatcher.disable(e.id);
     await store.updateEndpoint(e.id, { url: input.url, attrs: { ...(e.attrs ?? {}), ...attrs }, updatedAt: ctx.now() });
+    if (switching && input.isActive) await dispatcher.enable(e.id);
     ctx.events.publish({ kind: 'endpoint', endpointId: e.id });
-    // Switching off parks the webhook's waiting deliveries in the dead-letter queue (replayable once it is on again).
-    if (input.isActive !== undefined && input.isActive === e.disabled) await (input.isActive ? dispatcher.enable(e.id) : dispatcher.disable(e.id));
     res.json({ success: true, data: webhookOut(await fresh(e.id), catalog) });
   });
 
