@@ -105,7 +105,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckRun> {
     if (!o.start) await assertTlsTrusted(url, trust);
     if (profile.restRoutes.length) {
       api = createFetchBackApi(profile, { seed });
-      apiServer = await startApi(api, o.apiPort);
+      apiServer = await startApi(api, o.apiPort, o.start ? Number(url.port) : undefined);
       sink.emit({ type: 'api-started', url: apiServer.url, givenToReceiver: Boolean(o.start) });
     }
     if (o.start) {
@@ -212,9 +212,17 @@ async function assertReachable(ctx: ReturnType<typeof createContext>, url: URL):
   throwIfUnreachable(await ctx.send(d), url, 'is the receiver running? check the host and port in --url, or use --start');
 }
 
-async function startApi(api: FetchBackApi, port: number | undefined): Promise<FetchBackServer> {
+/**
+ * The fetch-back API on `port`, or on a free one never equal to `avoid`: the port picked for a `--start`
+ * receiver is free but not yet bound, and the system may hand the same one out again.
+ */
+async function startApi(api: FetchBackApi, port: number | undefined, avoid?: number): Promise<FetchBackServer> {
   try {
-    return await serveFetchBack(api, { port: port ?? 0 });
+    for (let tries = 0; ; tries++) {
+      const server = await serveFetchBack(api, { port: port ?? 0 });
+      if (port || server.port !== avoid || tries >= 20) return server;
+      await server.close();
+    }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new HookgateError('PORT_IN_USE', `--api-port ${port} is already in use`, 'pick another port, or omit --api-port for a random one');
