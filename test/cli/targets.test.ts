@@ -1,4 +1,4 @@
-// `hookgate check --targets`: 24 local receivers of mixed quality in one run — correct ones, one per
+// `hookgate check --targets`: 23 local receivers of mixed quality in one run — correct ones, one per
 // flaw a check targets, one that never answers, one that resets, one that is not listening — each must
 // get its own right verdict; the targets must run overlapped; the index must be right and safe.
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -77,7 +77,7 @@ async function start(spec: Spec, secret: string): Promise<Running & { path: stri
   return { ...r, url: r.origin + path, path };
 }
 
-describe('check --targets against 24 local receivers of mixed quality', () => {
+describe('check --targets against 23 local receivers of mixed quality', () => {
   const receivers: Running[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'hookgate-targets-'));
   let run: Awaited<ReturnType<typeof cli>>;
