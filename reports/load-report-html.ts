@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cspHash } from '../fixtures/csp-hash.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -49,10 +49,6 @@ function uplotAssets(): Uplot {
   return uplot;
 }
 
-function sha256(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
-
 export function loadReportHtml(r: LoadResults, opts: LoadSummaryOptions = {}): string {
   const u = uplotAssets();
   const data = loadReportData(r);
@@ -64,8 +60,8 @@ export function loadReportHtml(r: LoadResults, opts: LoadSummaryOptions = {}): s
   const ownStyle = CSS + LOAD_CSS;
   const policy = [
     "default-src 'none'",
-    `style-src ${sha256(u.css)} ${sha256(ownStyle)}`,
-    `script-src ${sha256(libraryScript)} ${sha256(LOAD_SCRIPT)}`,
+    `style-src ${cspHash(u.css)} ${cspHash(ownStyle)}`,
+    `script-src ${cspHash(libraryScript)} ${cspHash(LOAD_SCRIPT)}`,
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');

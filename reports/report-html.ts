@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cspHash } from '../fixtures/csp-hash.js';
 import type { CheckResult, CheckStatus, RunResults } from '../suites/types.js';
 import { esc, anchor } from './html-escape.js';
 import { checkDetails, receiverLogSection } from './html-evidence.js';
@@ -20,14 +20,10 @@ import { countedSkipNote, duration } from './report-text.js';
  */
 const ICON: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '⚠', skip: '↷', error: '‼' };
 
-function sha256(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
-
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  `style-src ${sha256(CSS)}`,
-  `script-src ${sha256(SCRIPT)}`,
+  `style-src ${cspHash(CSS)}`,
+  `script-src ${cspHash(SCRIPT)}`,
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');

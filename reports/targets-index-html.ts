@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cspHash } from '../fixtures/csp-hash.js';
 import type { IndexEntry } from '../suites/targets/target-entry.js';
 import { esc } from './html-escape.js';
 import { CSS } from './html-style.js';
@@ -57,10 +57,6 @@ const INDEX_SCRIPT = `(() => {
 
 const VERDICT_ORDER: Record<IndexEntry['verdict'], number> = { fail: 0, 'timed-out': 1, unreachable: 2, pass: 3 };
 
-function sha256(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
-
 /** A relative link to a target's report; the folder part is already sanitised, encoded anyway. */
 function href(report: string): string {
   return report.split('/').map(encodeURIComponent).join('/');
@@ -68,7 +64,7 @@ function href(report: string): string {
 
 export function targetsIndexHtml(entries: readonly IndexEntry[], meta: { startedAt: string; durationMs: number; version: string }): string {
   const style = CSS + INDEX_CSS;
-  const policy = ["default-src 'none'", `style-src ${sha256(style)}`, `script-src ${sha256(INDEX_SCRIPT)}`, "base-uri 'none'", "form-action 'none'"].join('; ');
+  const policy = ["default-src 'none'", `style-src ${cspHash(style)}`, `script-src ${cspHash(INDEX_SCRIPT)}`, "base-uri 'none'", "form-action 'none'"].join('; ');
   const count = (v: IndexEntry['verdict']) => entries.filter((e) => e.verdict === v).length;
   const rows = [...entries]
     .sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || a.name.localeCompare(b.name))

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cspHash } from '../../fixtures/csp-hash.js';
 import { DASHBOARD_SCRIPT } from './dashboard-script.js';
 import { DASHBOARD_STYLE } from './dashboard-style.js';
 
@@ -11,7 +11,6 @@ import { DASHBOARD_STYLE } from './dashboard-style.js';
 
 const REFS: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => REFS[c] ?? c);
-const hash = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 export interface HtmlPage {
   html: string;
@@ -23,8 +22,8 @@ export function dashboardPage(providerName: string, omnisales: boolean): HtmlPag
   const endpoints = omnisales ? 'Webhooks' : 'Endpoints';
   const csp = [
     "default-src 'none'",
-    `style-src ${hash(DASHBOARD_STYLE)}`,
-    `script-src ${hash(DASHBOARD_SCRIPT)}`,
+    `style-src ${cspHash(DASHBOARD_STYLE)}`,
+    `script-src ${cspHash(DASHBOARD_SCRIPT)}`,
     "connect-src 'self'",
     "img-src 'none'",
     "base-uri 'none'",
@@ -97,7 +96,7 @@ p { color: #5b6576; }
 
 /** The token form: `serve` listens beyond loopback, so the dashboard needs the token once, for a cookie. */
 export function loginPage(providerName: string, error?: string): HtmlPage {
-  const csp = [`default-src 'none'`, `style-src ${hash(LOGIN_STYLE)}`, "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
+  const csp = [`default-src 'none'`, `style-src ${cspHash(LOGIN_STYLE)}`, "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
   const html = `<!doctype html>
 <html lang="en">
 <head>

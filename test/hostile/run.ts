@@ -1,3 +1,4 @@
+import type { ExpectStatic } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,4 +171,18 @@ export function printMatrix(order: readonly string[]): void {
   const rows = [...matrix].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   const lines = rows.map((r) => `${r.command.padEnd(6)} ${r.kind.padEnd(12)} exit ${String(r.code).padEnd(4)} ${String(r.peakMb).padStart(6)} MB ${String(Math.round(r.ms)).padStart(6)} ms  ${r.outcome}`);
   console.log(lines.join('\n'));
+}
+
+/**
+ * What every hostile run must show, whatever the receiver did: it ended by itself, with the documented
+ * exit code, without a stack trace, within the command's memory bound. `expect` is the test's own (the
+ * matrix tests run concurrently).
+ */
+export function expectEndedCleanly(expect: ExpectStatic, r: ChildRun, code: number, peakMb: number, codeMessage = (r.stdout + r.stderr).slice(-2000)): void {
+  const all = r.stdout + r.stderr;
+  expect(r.killed, 'ended by itself').toBe(false);
+  expect(r.code, codeMessage).toBe(code);
+  expect(all).not.toMatch(/^\s+at /m); // never a stack trace
+  expect(r.peakMb).toBeGreaterThan(0);
+  expect(r.peakMb).toBeLessThan(peakMb);
 }
